@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from comparesite import views
+
+admin.site.site_header = "Shiplist editors"
+admin.site.site_title = "Shiplist admin"
+admin.site.index_title = "Tools, panel and community"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("reviewers/", include("verdicts.urls")),
+    path("", include("tools.urls")),
+]

@@ -1,0 +1,29 @@
+import pytest
+from django.db import connection
+
+
+@pytest.mark.django_db
+def test_it_answers_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_503_when_the_database_is_unreachable(client, monkeypatch):
+    # A real failed connection: point the connection at a port where nothing listens.
+    connection.close()
+    monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
+    monkeypatch.setitem(connection.settings_dict, "PORT", "9")
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", {"connect_timeout": 2})
+    try:
+        response = client.get("/healthz")
+    finally:
+        connection.close()
+    assert response.status_code == 503
+    assert b"database unavailable" in response.content
+
+
+def test_it_rejects_post(client):
+    assert client.post("/healthz").status_code == 405

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from comparesite.validators import SLUG_HELP, slug_is_clean, slug_validator
+from verdicts.panel import PanelSummary, panel_derived_expressions, panel_expressions
+from votes.tally import CommunityTally, community_expressions
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(
+        max_length=80, unique=True, validators=[slug_validator], help_text=SLUG_HELP
+    )
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.CheckConstraint(
+                condition=slug_is_clean(),
+                name="category_slug_clean",
+                violation_error_message=SLUG_HELP,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tools:category", args=[self.slug])
+
+
+class ToolQuerySet(models.QuerySet):
+    def published(self) -> ToolQuerySet:
+        return self.filter(is_published=True)
+
+    def with_panel_summary(self) -> ToolQuerySet:
+        """Annotate the panel_* figures (ships, skips, ship percent, average score, verdict)."""
+        return self.annotate(**panel_expressions("reviews__")).annotate(
+            **panel_derived_expressions()
+        )
+
+    def with_community_tally(self) -> ToolQuerySet:
+        """Annotate community_ships and community_skips."""
+        return self.annotate(**community_expressions())
+
+    def for_cards(self) -> ToolQuerySet:
+        """Everything a tool card shows, in one query however many tools."""
+        return self.select_related("category").with_panel_summary().with_community_tally()
+
+
+class Tool(models.Model):
+    class Pricing(models.TextChoices):
+        FREE = "free", "Free"
+        FREEMIUM = "freemium", "Freemium"
+        PAID = "paid", "Paid"
+        OPEN_SOURCE = "open_source", "Open source"
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[slug_validator],
+        help_text=SLUG_HELP + " May not contain '-vs-'.",
+    )
+    maker = models.CharField(max_length=100)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tools")
+    tagline = models.CharField("best for", max_length=140, help_text="The one-line 'best for'.")
+    description = models.TextField()
+    website = models.URLField(blank=True)
+    pricing_model = models.CharField(max_length=16, choices=Pricing.choices)
+    entry_price = models.CharField(
+        max_length=40, help_text='What it costs to start, e.g. "Free" or "$20/mo".'
+    )
+    pricing_details = models.CharField(max_length=200, blank=True)
+    licence = models.CharField(max_length=100, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    is_published = models.BooleanField("published", default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ToolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=slug_is_clean() & ~Q(slug__contains="-vs-"),
+                name="tool_slug_clean_without_vs",
+                violation_error_message=SLUG_HELP + " It may not contain '-vs-'.",
+            ),
+            models.CheckConstraint(
+                condition=Q(pricing_model__in=["free", "freemium", "paid", "open_source"]),
+                name="tool_pricing_model_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["category", "is_published"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tools:detail", args=[self.slug])
+
+    @property
+    def monogram(self) -> str:
+        return self.name[:1].upper()
+
+    @property
+    def monogram_tone(self) -> int:
+        """One of 12 monogram colours, stable per slug (a CSS class: inline styles are banned)."""
+        return sum((index + 1) * ord(char) for index, char in enumerate(self.slug)) % 12
+
+    @property
+    def pricing_line(self) -> str:
+        return self.pricing_details or self.entry_price
+
+    @property
+    def panel(self) -> PanelSummary:
+        if not hasattr(self, "panel_verdict"):
+            annotated = Tool.objects.with_panel_summary().get(pk=self.pk)
+            for name in (
+                "panel_ships",
+                "panel_skips",
+                "panel_ship_percent",
+                "panel_average_score",
+                "panel_verdict",
+            ):
+                setattr(self, name, getattr(annotated, name))
+        return PanelSummary.from_annotations(self)
+
+    @property
+    def community(self) -> CommunityTally:
+        if not hasattr(self, "community_ships"):
+            annotated = Tool.objects.with_community_tally().get(pk=self.pk)
+            self.community_ships = annotated.community_ships
+            self.community_skips = annotated.community_skips
+        return CommunityTally.from_annotations(self)

@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from verdicts.models import Review, Reviewer
+
+
+@admin.register(Reviewer)
+class ReviewerAdmin(admin.ModelAdmin):
+    list_display = ("name", "lens", "slug", "order", "is_active")
+    list_editable = ("order", "is_active")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "lens", "motto")
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("tool", "reviewer", "score", "verdict", "is_published", "published_at")
+    list_filter = ("reviewer", "verdict", "is_published", "tool__category")
+    list_select_related = ("tool", "reviewer")
+    search_fields = ("tool__name", "body")
+    date_hierarchy = "published_at"
+    autocomplete_fields = ("tool",)
+    readonly_fields = ("created_at", "updated_at")

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from votes.tally import SHIP, SKIP
+
+
+class Visitor(models.Model):
+    """Who casts votes and keeps bookmarks: a logged-in user, or an anonymous id in the session.
+
+    Created on a visitor's first vote or bookmark, never on a plain page view.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="visitor",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"user {self.user}" if self.user_id else f"anonymous #{self.pk}"
+
+
+class Vote(models.Model):
+    class Value(models.TextChoices):
+        SHIP = SHIP, "Ship"
+        SKIP = SKIP, "Skip"
+
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="votes")
+    tool = models.ForeignKey("tools.Tool", on_delete=models.CASCADE, related_name="votes")
+    value = models.CharField(max_length=4, choices=Value.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visitor", "tool"], name="one_vote_per_visitor_and_tool"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__in=[SHIP, SKIP]), name="vote_value_ship_or_skip"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tool", "value"]),
+            models.Index(fields=["tool", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visitor} votes {self.value} on {self.tool}"
+
+
+class Bookmark(models.Model):
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="bookmarks")
+    tool = models.ForeignKey("tools.Tool", on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visitor", "tool"], name="one_bookmark_per_visitor_and_tool"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visitor} bookmarked {self.tool}"
