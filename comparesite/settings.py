@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "template_partials.apps.SimpleAppConfig",
+    "comparesite",
     "tools",
     "verdicts",
     "votes",
@@ -135,6 +136,7 @@ DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 3))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Cache: Redis shared by every worker and host when REDIS_URL is set, else one process's memory.
 if os.environ.get("REDIS_URL"):

@@ -13,3 +13,5 @@ urlpatterns = [
     path("reviewers/", include("verdicts.urls")),
     path("", include("tools.urls")),
 ]
+
+handler404 = "tools.views.page_not_found"

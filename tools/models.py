@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -39,6 +42,25 @@ class Category(models.Model):
 class ToolQuerySet(models.QuerySet):
     def published(self) -> ToolQuerySet:
         return self.filter(is_published=True)
+
+    def search(self, text: str) -> ToolQuerySet:
+        """Full-text search, name weighted over tagline over description, words as prefixes."""
+        words = re.findall(r"\w+", text.lower())[:8]
+        if not words:
+            return self.none()
+        query = SearchQuery(
+            " & ".join(f"{word}:*" for word in words), search_type="raw", config="simple"
+        )
+        vector = (
+            SearchVector("name", weight="A", config="simple")
+            + SearchVector("tagline", weight="B", config="simple")
+            + SearchVector("description", weight="C", config="simple")
+        )
+        return (
+            self.annotate(search_rank=SearchRank(vector, query))
+            .filter(search_rank__gt=0)
+            .order_by("-search_rank", "name")
+        )
 
     def with_panel_summary(self) -> ToolQuerySet:
         """Annotate the panel_* figures (ships, skips, ship percent, average score, verdict)."""

@@ -1,27 +1,189 @@
+from __future__ import annotations
+
+import difflib
+from itertools import combinations
+
+from django.conf import settings
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from tools.compare import (
+    MalformedPair,
+    canonical_pair,
+    decision_rows,
+    parse_pair,
+    reviews_of,
+    scorecard,
+)
 from tools.models import Category, Tool
+from tools.seo import software_application
+from verdicts.models import Review
+
+BY_PANEL = (
+    F("panel_ship_percent").desc(nulls_last=True),
+    F("panel_average_score").desc(nulls_last=True),
+)
+
+
+def close_matches(words: list[str], limit: int = 6) -> list[Tool]:
+    """Published tools whose slug or name looks like what the visitor typed."""
+    tools = list(Tool.objects.published().only("name", "slug").order_by("name"))
+    keys = {tool.slug: tool for tool in tools} | {tool.name.lower(): tool for tool in tools}
+    found: list[Tool] = []
+    for word in words:
+        for key in difflib.get_close_matches(word.lower(), keys, n=limit, cutoff=0.5):
+            if keys[key] not in found:
+                found.append(keys[key])
+    return found[:limit]
+
+
+def not_found(request: HttpRequest, *, reason: str, words: list[str]) -> HttpResponse:
+    context = {"reason": reason, "suggestions": close_matches(words), "query": " ".join(words)}
+    return render(request, "404.html", context, status=404)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    tools = Tool.objects.published().for_cards().order_by("category__order", "name")
+    tools = list(
+        Tool.objects.published().for_cards().order_by("category__order", *BY_PANEL, "name")
+    )
     categories: dict[Category, list[Tool]] = {}
     for tool in tools:
         categories.setdefault(tool.category, []).append(tool)
-    return render(request, "tools/home.html", {"categories": categories})
+    featured = [pair for group in categories.values() for pair in combinations(group[:3], 2)]
+    latest = (
+        Review.objects.published()
+        .select_related("tool", "reviewer")
+        .order_by("-published_at", "-pk")[:6]
+    )
+    context = {
+        "categories": categories,
+        "picker_tools": sorted(tools, key=lambda tool: tool.name.lower()),
+        "featured": featured[:8],
+        "latest_reviews": latest,
+    }
+    return render(request, "tools/home.html", context)
+
+
+@require_GET
+def compare_picker(request: HttpRequest) -> HttpResponse:
+    """The picker's plain GET form: `/compare/?a=x&b=y` goes to the canonical comparison."""
+    slugs = [request.GET.get("a", "").strip()[:100], request.GET.get("b", "").strip()[:100]]
+    tools = []
+    error = ""
+    if any(slugs):
+        found = {t.slug: t for t in Tool.objects.published().filter(slug__in=slugs)}
+        tools = [found[slug] for slug in slugs if slug in found]
+        if len(tools) < 2 and not (len(tools) == 1 and slugs[0] == slugs[1]):
+            error = "Pick two tools from the lists to compare them."
+        elif slugs[0] == slugs[1]:
+            return redirect(tools[0])
+        else:
+            return redirect("tools:compare", pair=canonical_pair(slugs))
+    picker_tools = Tool.objects.published().only("name", "slug").order_by("name")
+    context = {"picker_tools": picker_tools, "error": error, "selected": slugs}
+    return render(request, "tools/compare_picker.html", context, status=400 if error else 200)
+
+
+@require_GET
+def compare(request: HttpRequest, pair: str) -> HttpResponse:
+    try:
+        slugs = parse_pair(pair)
+    except MalformedPair as problem:
+        words = [word for word in pair.replace("-vs-", " ").split() if word][:4]
+        return not_found(
+            request, reason=f"That is not a comparison address ({problem}).", words=words
+        )
+    if len(set(slugs)) == 1:
+        return redirect("tools:detail", slug=slugs[0], permanent=True)
+    if pair != canonical_pair(slugs):
+        return redirect("tools:compare", pair=canonical_pair(slugs), permanent=True)
+
+    found = {
+        tool.slug: tool for tool in Tool.objects.published().for_cards().filter(slug__in=slugs)
+    }
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        return not_found(request, reason=f"We have no tool called “{missing[0]}”.", words=missing)
+    tools = [found[slug] for slug in slugs]
+    rows = scorecard(tools)
+    alternatives = list(
+        Tool.objects.published()
+        .for_cards()
+        .filter(category__in={tool.category_id for tool in tools})
+        .exclude(pk__in=[tool.pk for tool in tools])
+        .order_by(*BY_PANEL, "name")[:24]
+    )
+    related = [
+        (tool, [other for other in alternatives if other.category_id == tool.category_id][:4])
+        for tool in tools
+    ]
+    context = {
+        "tools": tools,
+        "decision_rows": decision_rows(tools),
+        "scorecard": rows,
+        "related": related,
+        "alternatives": alternatives[:6],
+        "structured_data": [
+            software_application(
+                tool, reviews_of(tool, rows), settings.SITE_URL + tool.get_absolute_url()
+            )
+            for tool in tools
+        ],
+    }
+    return render(request, "tools/compare.html", context)
 
 
 @require_GET
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tool = get_object_or_404(Tool.objects.published().for_cards(), slug=slug)
-    return render(request, "tools/tool_detail.html", {"tool": tool})
+    tool = Tool.objects.published().for_cards().filter(slug=slug).first()
+    if tool is None:
+        return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
+    rows = scorecard([tool])
+    others = list(
+        Tool.objects.published()
+        .for_cards()
+        .filter(category=tool.category_id)
+        .exclude(pk=tool.pk)
+        .order_by(*BY_PANEL, "name")
+    )
+    context = {
+        "tool": tool,
+        "scorecard": rows,
+        "others": others,
+        "structured_data": software_application(
+            tool, reviews_of(tool, rows), settings.SITE_URL + tool.get_absolute_url()
+        ),
+    }
+    return render(request, "tools/tool_detail.html", context)
 
 
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    tools = category.tools.published().for_cards()
-    return render(request, "tools/category_detail.html", {"category": category, "tools": tools})
+    tools = list(category.tools.published().for_cards().order_by(*BY_PANEL, "name"))
+    context = {"category": category, "tools": tools, "pairs": list(combinations(tools[:4], 2))}
+    return render(request, "tools/category_detail.html", context)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    words = [part for part in request.path.replace("-", " ").replace("/", " ").split() if part]
+    return not_found(request, reason="There is no page at this address.", words=words[-3:])
+
+
+MAX_QUERY_LENGTH = 100
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    context: dict = {"query": query[:MAX_QUERY_LENGTH], "results": [], "error": ""}
+    status = 200
+    if len(query) > MAX_QUERY_LENGTH:
+        context["error"] = f"That search is too long: keep it under {MAX_QUERY_LENGTH} characters."
+        status = 400
+    elif query:
+        context["results"] = list(Tool.objects.published().search(query).for_cards()[:30])
+    return render(request, "tools/search.html", context, status=status)

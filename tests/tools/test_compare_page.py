@@ -1,0 +1,193 @@
+import html
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import User
+
+from tests.factories import ReviewerFactory, ReviewFactory, VisitorFactory, VoteFactory
+from verdicts.models import Reviewer
+from votes.models import Vote
+
+pytestmark = pytest.mark.django_db
+
+URL = "/compare/code-llama-4-vs-mistral-3b/"
+
+
+def text_of(response) -> str:
+    """The visible text of a page, whitespace collapsed, entities decoded."""
+    body = response.content.decode()
+    body = re.sub(r"<script.*?</script>", " ", body, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def test_it_shows_every_fact_of_the_reference_page(client, reference_pair):
+    response = client.get(URL)
+    assert response.status_code == 200
+    text = text_of(response)
+    for fact in [
+        "Compare Code Llama 4 vs Mistral 3B",  # the breadcrumb; CSS draws the slash
+        "AI tool comparison",
+        "Code Llama 4 vs Mistral 3B",
+        "Which one should you ship with?",
+        "Ship · 3 ship / 1 skip",
+        "Ship · 4 ship / 0 skip",
+        "Panel ship 75%",
+        "Panel ship 100%",
+        "No community votes yet",
+        "Free (open weights under Llama 4 community license)",
+        "Free / Open-source (Apache 2.0)",
+        "Llama 4 Community License",
+        "Apache 2.0",
+        "Meta",
+        "Mistral AI",
+        "Developer Tools",
+        "Reviewer scorecard",
+        "Get the next comparison in your inbox",
+        "No bookmarks yet",
+    ]:
+        assert fact in text, fact
+    for score_line in [
+        "84/100 · ship",
+        "78/100 · ship",
+        "81/100 · ship",
+        "55/100 · skip",
+        "87/100 · ship",
+        "80/100 · ship",
+        "84/100 · ship",
+        "75/100 · ship",
+    ]:
+        assert score_line in text, score_line
+
+
+def test_the_scorecard_pairs_each_critic_with_both_verdicts_in_panel_order(client, reference_pair):
+    text = text_of(client.get(URL))
+    scorecard = text[text.index("Reviewer scorecard") :]
+    positions = [
+        scorecard.index(f"{lens} ") for lens in ["Builder", "Skeptic", "Futurist", "Founder"]
+    ]
+    assert positions == sorted(positions)
+    founder = scorecard[positions[3] :]
+    assert founder.index("55/100 · skip") < founder.index("75/100 · ship")
+
+
+def test_the_stronger_side_is_marked_in_words_not_colour_alone(client, reference_pair):
+    content = client.get(URL).content.decode()
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', content, flags=re.S))
+    panel_cells = re.findall(r"<td[^>]*>(.*?)</td>", rows["Panel verdict"], flags=re.S)
+    assert "Stronger" not in panel_cells[0]
+    assert "Stronger" in panel_cells[1]
+    average_cells = re.findall(r"<td[^>]*>(.*?)</td>", rows["Average panel score"], flags=re.S)
+    assert "75/100" not in average_cells[0] and "74/100" in average_cells[0]
+    assert "Stronger" in average_cells[1]
+    # Equal pricing tiers: neither side is marked.
+    assert "Stronger" not in rows["Pricing"]
+
+
+def test_a_critic_who_reviewed_only_one_tool_shows_not_reviewed_yet(client, reference_pair):
+    newcomer = ReviewerFactory(name="The Lawyer", slug="lawyer", lens="Lawyer", order=9)
+    ReviewFactory(tool=reference_pair[0], reviewer=newcomer, score=61, verdict="ship")
+    text = text_of(client.get(URL))
+    lawyer = text[text.index("Lawyer") :]
+    assert lawyer.index("61/100 · ship") < lawyer.index("Not reviewed yet")
+
+
+def test_reviewer_names_link_to_their_pages(client, reference_pair):
+    content = client.get(URL).content.decode()
+    for slug in ["builder", "skeptic", "futurist", "founder"]:
+        assert f'href="/reviewers/{slug}/"' in content
+
+
+def test_related_comparisons_and_alternatives_link_to_canonical_pages(
+    client, reference_pair, neighbours
+):
+    content = client.get(URL).content.decode()
+    assert 'href="/compare/code-llama-4-vs-neighbour-0/"' in content
+    assert 'href="/compare/mistral-3b-vs-neighbour-0/"' in content
+    assert 'href="/tools/neighbour-1/"' in content
+
+
+def test_review_text_is_escaped(client, reference_pair):
+    ReviewFactory(
+        tool=reference_pair[0],
+        reviewer=ReviewerFactory(slug="mallory", order=20),
+        body='<script>alert("x")</script> <b>bold</b>',
+    )
+    content = client.get(URL).content.decode()
+    assert '<script>alert("x")</script>' not in content
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in content
+
+
+def test_it_carries_seo_tags_and_parseable_json_ld(client, reference_pair):
+    content = client.get(URL).content.decode()
+    assert "<title>Code Llama 4 vs Mistral 3B" in content
+    assert '<meta name="description"' in content
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000{URL}">' in content
+    assert '<meta property="og:title" content="Code Llama 4 vs Mistral 3B">' in content
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
+    assert len(blocks) == 1
+    data = json.loads(blocks[0])
+    assert [item["@type"] for item in data] == ["SoftwareApplication", "SoftwareApplication"]
+    assert [item["name"] for item in data] == ["Code Llama 4", "Mistral 3B"]
+    ratings = [review["reviewRating"] for review in data[0]["review"]]
+    assert [rating["ratingValue"] for rating in ratings] == [84, 78, 81, 55]
+    assert all(r["bestRating"] == 100 and r["worstRating"] == 0 for r in ratings)
+    assert "aggregateRating" not in blocks[0]
+
+
+def test_json_ld_cannot_be_broken_out_of_by_review_text(client, reference_pair):
+    ReviewFactory(
+        tool=reference_pair[1],
+        reviewer=ReviewerFactory(slug="mallory", order=20),
+        body="</script><script>alert(1)</script>",
+    )
+    content = client.get(URL).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
+    assert "alert(1)" in json.dumps(json.loads(block.group(1)))
+    assert "<script>alert(1)" not in content
+
+
+def add_reviewers(count: int) -> None:
+    for index in range(count):
+        ReviewerFactory(slug=f"extra-{index}", order=10 + index)
+
+
+def add_votes(tools, count: int) -> None:
+    visitors = VisitorFactory.create_batch(count)
+    Vote.objects.bulk_create(
+        Vote(visitor=visitor, tool=tool, value="ship" if index % 3 else "skip")
+        for index, visitor in enumerate(visitors)
+        for tool in tools
+    )
+
+
+def count_queries(client, django_assert_max_num_queries) -> int:
+    with django_assert_max_num_queries(8) as captured:
+        assert client.get(URL).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_query_count_is_constant_across_panel_size_and_votes(
+    client, reference_pair, neighbours, django_assert_max_num_queries
+):
+    baseline = count_queries(client, django_assert_max_num_queries)
+    add_reviewers(3)  # a panel of seven
+    assert Reviewer.objects.filter(is_active=True).count() == 7
+    assert count_queries(client, django_assert_max_num_queries) == baseline
+    add_votes(reference_pair, 1000)
+    assert Vote.objects.count() == 2000
+    assert count_queries(client, django_assert_max_num_queries) == baseline
+    assert "67% ship · 1000 votes" in text_of(client.get(URL))
+
+
+def test_a_logged_in_visitor_stays_within_the_budget(
+    client, reference_pair, django_assert_max_num_queries
+):
+    client.force_login(User.objects.create_user("reader"))
+    VoteFactory(tool=reference_pair[0])
+    with django_assert_max_num_queries(8):
+        assert client.get(URL).status_code == 200
+
+
+def test_the_page_weighs_under_40_kb(client, reference_pair, neighbours):
+    assert len(client.get(URL).content) < 40 * 1024

@@ -1,0 +1,82 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_reverse_order_answers_301_to_the_canonical_page(client, reference_pair):
+    response = client.get("/compare/mistral-3b-vs-code-llama-4/")
+    assert response.status_code == 301
+    assert response["Location"] == "/compare/code-llama-4-vs-mistral-3b/"
+
+
+def test_a_tool_compared_with_itself_redirects_to_its_page(client, reference_pair):
+    response = client.get("/compare/mistral-3b-vs-mistral-3b/")
+    assert response.status_code == 301
+    assert response["Location"] == "/tools/mistral-3b/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/compare/foo/",
+        "/compare/-vs-mistral-3b/",
+        "/compare/code-llama-4-vs-mistral-3b-vs/",
+        "/compare/code-llama-4-vs-/",
+        "/compare/Code-Llama-4-vs-mistral-3b/",
+        "/compare/code-llama-4-vs-mistral-3b-vs-neighbour-0/",
+        "/compare/code%00llama-vs-mistral-3b/",
+        "/compare/%E2%98%83-vs-mistral-3b/",
+        "/compare/" + "a" * 300 + "-vs-b/",
+    ],
+)
+def test_malformed_paths_get_a_helpful_404(client, reference_pair, neighbours, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert 'role="search"' in content
+    assert "Or pick two tools to compare" in content
+
+
+def test_an_unknown_slug_gets_a_404_suggesting_close_names(client, reference_pair):
+    response = client.get("/compare/code-lama-4-vs-mistral-3b/")
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert "code-lama-4" in content
+    assert 'href="/tools/code-llama-4/"' in content
+
+
+def test_an_unpublished_tool_is_not_compared(client, reference_pair):
+    reference_pair[1].is_published = False
+    reference_pair[1].save()
+    assert client.get("/compare/code-llama-4-vs-mistral-3b/").status_code == 404
+    assert client.get("/tools/mistral-3b/").status_code == 404
+
+
+def test_the_picker_redirects_to_the_canonical_page(client, reference_pair):
+    response = client.get("/compare/", {"a": "mistral-3b", "b": "code-llama-4"})
+    assert response.status_code == 302
+    assert response["Location"] == "/compare/code-llama-4-vs-mistral-3b/"
+
+
+def test_the_picker_sends_the_same_tool_twice_to_its_page(client, reference_pair):
+    response = client.get("/compare/", {"a": "mistral-3b", "b": "mistral-3b"})
+    assert response["Location"] == "/tools/mistral-3b/"
+
+
+@pytest.mark.parametrize(
+    "params", [{"a": "mistral-3b"}, {"a": "nope", "b": "mistral-3b"}, {"a": "x" * 5000, "b": "y"}]
+)
+def test_the_picker_explains_what_is_missing(client, reference_pair, params):
+    response = client.get("/compare/", params)
+    assert response.status_code == 400
+    assert "Pick two tools" in response.content.decode()
+
+
+def test_the_picker_without_a_choice_shows_the_form(client, reference_pair):
+    response = client.get("/compare/")
+    assert response.status_code == 200
+    assert '<option value="code-llama-4">Code Llama 4</option>' in response.content.decode()
+
+
+def test_compare_rejects_post(client, reference_pair):
+    assert client.post("/compare/code-llama-4-vs-mistral-3b/").status_code == 405

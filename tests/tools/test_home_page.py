@@ -1,0 +1,64 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_offers_a_picker_that_works_without_javascript(client, reference_pair):
+    content = client.get("/").content.decode()
+    assert '<form class="picker" action="/compare/" method="get">' in content
+    assert 'name="a"' in content and 'name="b"' in content
+    assert '<option value="mistral-3b">Mistral 3B</option>' in content
+
+
+def test_it_features_comparisons_latest_verdicts_and_categories(client, reference_pair):
+    content = client.get("/").content.decode()
+    assert 'href="/compare/code-llama-4-vs-mistral-3b/"' in content
+    assert "Latest verdicts" in content
+    assert 'href="/categories/developer-tools/"' in content
+
+
+def test_home_queries_are_bounded(
+    client, reference_pair, neighbours, make_reviewed_tool, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4) as few:
+        client.get("/")
+    for index in range(20):
+        make_reviewed_tool((70, "ship"), slug=f"more-{index}")
+    with django_assert_max_num_queries(4) as many:
+        client.get("/")
+    assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_category_page_ranks_its_tools(client, reference_pair, neighbours):
+    response = client.get("/categories/developer-tools/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.index("Mistral 3B") < content.index("Code Llama 4") < content.index("Neighbour")
+
+
+def test_reviewer_page_lists_their_verdicts(client, reference_pair):
+    response = client.get("/reviewers/founder/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "55/100 · skip" in content and "75/100 · ship" in content
+
+
+def test_an_unknown_address_gets_the_helpful_404(client, reference_pair):
+    response = client.get("/mistral-3b")
+    assert response.status_code == 404
+    assert 'role="search"' in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["llam", "Mistral", "open-weight code", "on-device"])
+def test_search_finds_tools_by_prefix_and_words(client, reference_pair, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert 'href="/tools/' in response.content.decode()
+
+
+def test_search_handles_empty_odd_and_overlong_queries(client, reference_pair):
+    assert client.get("/search/").status_code == 200
+    assert client.get("/search/", {"q": "&&& :* !"}).status_code == 200
+    response = client.get("/search/", {"q": "x" * 5000})
+    assert response.status_code == 400
+    assert "too long" in response.content.decode()
