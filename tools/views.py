@@ -19,7 +19,6 @@ from tools.compare import (
 )
 from tools.models import Category, Tool
 from tools.seo import software_application
-from verdicts.models import Review
 
 BY_PANEL = (
     F("panel_ship_percent").desc(nulls_last=True),
@@ -53,16 +52,12 @@ def home(request: HttpRequest) -> HttpResponse:
     for tool in tools:
         categories.setdefault(tool.category, []).append(tool)
     featured = [pair for group in categories.values() for pair in combinations(group[:3], 2)]
-    latest = (
-        Review.objects.published()
-        .select_related("tool", "reviewer")
-        .order_by("-published_at", "-pk")[:6]
-    )
+    latest = sorted(tools, key=lambda tool: tool.panel_updated_at or tool.created_at, reverse=True)
     context = {
         "categories": categories,
         "picker_tools": sorted(tools, key=lambda tool: tool.name.lower()),
         "featured": featured[:8],
-        "latest_reviews": latest,
+        "latest": latest[:6],
     }
     return render(request, "tools/home.html", context)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Case, CharField, Count, F, IntegerField, Q, Value, When
+from django.db.models import Avg, Case, CharField, Count, F, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Round
 
 SHIP = "ship"
@@ -34,6 +34,7 @@ def panel_expressions(prefix: str = "") -> dict:
         "panel_ships": ships,
         "panel_skips": skips,
         "panel_average_score": Avg(f"{prefix}score", filter=counted),
+        "panel_updated_at": Max(f"{prefix}published_at", filter=counted),
     }
 
 
