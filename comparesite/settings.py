@@ -151,6 +151,14 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Per-IP and per-visitor limits on state-changing endpoints (django-ratelimit rate strings).
+RATE_LIMITS = {
+    "vote": {"ip": os.environ.get("RATE_LIMIT_VOTE_IP", "120/m"), "visitor": "30/m"},
+    "bookmark": {"ip": os.environ.get("RATE_LIMIT_BOOKMARK_IP", "120/m"), "visitor": "30/m"},
+}
+
+CSRF_FAILURE_VIEW = "comparesite.views.csrf_failure"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("reviewers/", include("verdicts.urls")),
+    path("", include("votes.urls")),
     path("", include("tools.urls")),
 ]
 

@@ -1,5 +1,6 @@
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -15,3 +16,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A clear 403 for a form sent without (or with a stale) security token."""
+    message = "Your form expired or came from another site. Reload the page and try again."
+    if request.headers.get("HX-Request"):
+        return render(request, "includes/announce.html", {"message": message}, status=403)
+    return render(request, "403_csrf.html", {"message": message}, status=403)

@@ -19,6 +19,7 @@ from tools.compare import (
 )
 from tools.models import Category, Tool
 from tools.seo import software_application
+from votes.identity import attach_visitor_state
 
 BY_PANEL = (
     F("panel_ship_percent").desc(nulls_last=True),
@@ -103,6 +104,7 @@ def compare(request: HttpRequest, pair: str) -> HttpResponse:
     if missing:
         return not_found(request, reason=f"We have no tool called “{missing[0]}”.", words=missing)
     tools = [found[slug] for slug in slugs]
+    attach_visitor_state(request, tools)
     rows = scorecard(tools)
     alternatives = list(
         Tool.objects.published()
@@ -136,6 +138,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tool = Tool.objects.published().for_cards().filter(slug=slug).first()
     if tool is None:
         return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
+    attach_visitor_state(request, [tool])
     rows = scorecard([tool])
     others = list(
         Tool.objects.published()
@@ -159,6 +162,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     tools = list(category.tools.published().for_cards().order_by(*BY_PANEL, "name"))
+    attach_visitor_state(request, tools)
     context = {"category": category, "tools": tools, "pairs": list(combinations(tools[:4], 2))}
     return render(request, "tools/category_detail.html", context)
 

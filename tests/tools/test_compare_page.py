@@ -44,7 +44,7 @@ def test_it_shows_every_fact_of_the_reference_page(client, reference_pair):
         "Developer Tools",
         "Reviewer scorecard",
         "Get the next comparison in your inbox",
-        "No bookmarks yet",
+        "Loading bookmarks…",  # then htmx fetches the panel (tests/votes/test_bookmarks.py)
     ]:
         assert fact in text, fact
     for score_line in [
@@ -191,3 +191,29 @@ def test_a_logged_in_visitor_stays_within_the_budget(
 
 def test_the_page_weighs_under_40_kb(client, reference_pair, neighbours):
     assert len(client.get(URL).content) < 40 * 1024
+
+
+def test_a_visitor_with_a_session_stays_within_the_budget_and_sees_their_state(
+    client, reference_pair, neighbours, django_assert_max_num_queries
+):
+    client.post("/tools/mistral-3b/vote/", {"value": "skip"})
+    client.post("/tools/code-llama-4/bookmark/", {"action": "add"})
+    with django_assert_max_num_queries(8) as captured:
+        content = client.get(URL).content.decode()
+    assert len(captured.captured_queries) <= 8
+    assert "0% ship · 1 vote" in content
+    assert '<span id="bookmark-count" class="count">1</span>' in content
+    pressed = re.findall(r'<button[^>]*aria-pressed="true"[^>]*>', content)
+    # The skip button of Mistral 3B in its card and in the decision table, and one bookmark.
+    assert len(pressed) == 3
+
+
+def test_an_anonymous_reader_costs_fewer_queries_than_a_visitor(
+    client, reference_pair, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8) as anonymous:
+        client.get(URL)
+    client.post("/tools/mistral-3b/vote/", {"value": "skip"})
+    with django_assert_max_num_queries(8) as visitor:
+        client.get(URL)
+    assert len(anonymous.captured_queries) < len(visitor.captured_queries)

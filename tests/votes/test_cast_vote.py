@@ -1,0 +1,148 @@
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+
+from tests.factories import ToolFactory, VoteFactory
+from tools.models import Tool
+from votes.models import Visitor, Vote
+
+pytestmark = pytest.mark.django_db
+
+URL = "/tools/code-llama-4/vote/"
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/tools/code-llama-4/"}
+
+
+def figure(tool) -> str:
+    return str(Tool.objects.with_community_tally().get(pk=tool.pk).community)
+
+
+def test_it_redirects_without_js_to_the_page_it_came_from(client, tool):
+    response = client.post(URL, {"value": "ship", "next": "/compare/a-vs-code-llama-4/"})
+    assert response.status_code == 303
+    assert response["Location"] == "/compare/a-vs-code-llama-4/"
+    assert figure(tool) == "100% ship · 1 vote"
+
+
+def test_it_never_redirects_to_another_site(client, tool):
+    response = client.post(URL, {"value": "ship", "next": "https://evil.example/"})
+    assert response.status_code == 303
+    assert response["Location"] == "/tools/code-llama-4/"
+
+
+def test_the_page_shows_the_new_state_after_the_redirect(client, tool):
+    client.post(URL, {"value": "skip"})
+    content = client.get("/tools/code-llama-4/").content.decode()
+    assert "0% ship · 1 vote" in content
+    skip_button = re.search(r"<button[^>]*button--skip[^>]*>", content).group(0)
+    assert 'aria-pressed="true"' in skip_button
+    assert 'value="clear"' in skip_button
+
+
+def test_it_returns_fragment_to_htmx_for_every_place_the_figure_shows(client, tool):
+    response = client.post(URL, {"value": "ship"}, **HTMX)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<html" not in content
+    assert 'hx-swap-oob="outerHTML:.community-code-llama-4"' in content
+    assert "100% ship · 1 vote" in content
+    assert 'id="announcer"' in content and "Counted a ship vote for Code Llama 4" in content
+
+
+def test_switching_and_withdrawing_set_state_and_never_toggle(client, tool):
+    client.post(URL, {"value": "ship"})
+    client.post(URL, {"value": "ship"})  # a double click
+    assert figure(tool) == "100% ship · 1 vote"
+    client.post(URL, {"value": "skip"})
+    assert figure(tool) == "0% ship · 1 vote"
+    client.post(URL, {"value": "clear"})
+    client.post(URL, {"value": "clear"})  # a retry
+    assert figure(tool) == "No community votes yet"
+    assert Visitor.objects.count() == 1
+
+
+def test_a_reader_who_never_acts_creates_no_session_and_no_visitor(client, tool):
+    client.get("/tools/code-llama-4/")
+    client.get("/compare/")
+    client.get("/bookmarks/")
+    assert Session.objects.count() == 0
+    assert Visitor.objects.count() == 0
+    assert "sessionid" not in client.cookies
+
+
+def test_the_first_vote_creates_the_visitor_and_the_session(client, tool):
+    client.post(URL, {"value": "ship"})
+    assert Visitor.objects.count() == 1
+    assert "sessionid" in client.cookies
+    other = ToolFactory(slug="other")
+    client.post(f"/tools/{other.slug}/vote/", {"value": "skip"})
+    assert Visitor.objects.count() == 1
+    assert Vote.objects.filter(visitor=Visitor.objects.get()).count() == 2
+
+
+def test_a_logged_in_user_votes_as_themselves(client, tool):
+    user = User.objects.create_user("ada")
+    client.force_login(user)
+    client.post(URL, {"value": "ship"})
+    assert Vote.objects.get().visitor.user == user
+
+
+def test_distinct_visitors_each_count(tool):
+    from django.test import Client
+
+    for _ in range(3):
+        Client().post(URL, {"value": "ship"})
+    Client().post(URL, {"value": "skip"})
+    assert figure(tool) == "75% ship · 4 votes"
+
+
+@pytest.mark.parametrize("value", ["", "SHIP", "yes", "toggle", "x" * 1000])
+def test_it_rejects_invalid_values_and_changes_nothing(client, tool, value):
+    VoteFactory(tool=tool, value="ship")
+    response = client.post(URL, {"value": value})
+    assert response.status_code == 400
+    assert "ship, skip or clear" in response.content.decode()
+    assert figure(tool) == "100% ship · 1 vote"
+    assert Visitor.objects.count() == 1  # only the factory's
+
+
+def test_it_returns_the_error_as_a_fragment_to_htmx(client, tool):
+    response = client.post(URL, {"value": "maybe"}, **HTMX)
+    assert response.status_code == 400
+    assert "<html" not in response.content.decode()
+    assert "ship, skip or clear" in response.content.decode()
+
+
+def test_it_rejects_get(client, tool):
+    assert client.get(URL).status_code == 405
+    assert Vote.objects.count() == 0
+
+
+def test_it_404s_for_unknown_and_unpublished_tools(client, tool):
+    assert client.post("/tools/nope/vote/", {"value": "ship"}).status_code == 404
+    hidden = ToolFactory(slug="hidden", is_published=False)
+    assert client.post(f"/tools/{hidden.slug}/vote/", {"value": "ship"}).status_code == 404
+    assert Vote.objects.count() == 0
+
+
+def test_it_requires_a_csrf_token(tool):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(URL, {"value": "ship"})
+    assert response.status_code == 403
+    assert "Reload the page" in response.content.decode()
+    assert Vote.objects.count() == 0
+    page = strict.get("/tools/code-llama-4/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    assert strict.post(URL, {"value": "ship", "csrfmiddlewaretoken": token}).status_code == 303
+    assert Vote.objects.count() == 1
+
+
+def test_the_moderators_deletions_show_at_once(client, tool):
+    for _ in range(5):
+        VoteFactory(tool=tool, value="skip")
+    VoteFactory(tool=tool, value="ship")
+    Vote.objects.filter(value="skip").delete()
+    assert "100% ship · 1 vote" in client.get("/tools/code-llama-4/").content.decode()

@@ -1,0 +1,106 @@
+"""No vote is lost or doubled, with real Postgres transactions and real parallel requests."""
+
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connections
+from django.test import Client, override_settings
+
+from tools.models import Tool
+from votes.models import Visitor, Vote
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("generous_limits"),
+]
+
+URL = "/tools/code-llama-4/vote/"
+WORKERS = 16
+
+
+@pytest.fixture
+def generous_limits():
+    limits = {"ip": "100000/m", "visitor": "100000/m"}
+    with override_settings(RATE_LIMITS={"vote": limits, "bookmark": limits}):
+        yield
+
+
+def in_parallel(jobs):
+    """Run the callables on WORKERS threads released together; return their results."""
+    start = threading.Barrier(min(WORKERS, len(jobs)))
+
+    def run(job):
+        try:
+            if threading.current_thread().name not in started:
+                started.add(threading.current_thread().name)
+                start.wait(timeout=30)
+            return job()
+        finally:
+            connections.close_all()
+
+    started: set[str] = set()
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return list(pool.map(run, jobs))
+
+
+def tally(tool):
+    return Tool.objects.with_community_tally().get(pk=tool.pk).community
+
+
+def test_a_hundred_distinct_visitors_at_once_make_a_hundred_votes(tool):
+    def vote_as_new_visitor(index):
+        return lambda: Client().post(URL, {"value": "ship" if index % 4 else "skip"}).status_code
+
+    statuses = in_parallel([vote_as_new_visitor(index) for index in range(100)])
+    assert statuses == [303] * 100
+    assert Vote.objects.filter(tool=tool).count() == 100
+    assert Visitor.objects.count() == 100
+    assert str(tally(tool)) == "75% ship · 100 votes"
+
+
+def test_twenty_parallel_clicks_by_one_visitor_make_one_vote(tool):
+    first = Client()
+    assert first.post(URL, {"value": "ship"}).status_code == 303
+    session = first.cookies["sessionid"].value
+
+    def click(value):
+        def send():
+            client = Client()
+            client.cookies["sessionid"] = session
+            return client.post(URL, {"value": value}).status_code
+
+        return send
+
+    statuses = in_parallel([click("ship" if index % 2 else "skip") for index in range(20)])
+    assert statuses == [303] * 20
+    assert Vote.objects.filter(tool=tool).count() == 1
+    assert Visitor.objects.count() == 1
+    assert tally(tool).total == 1
+
+
+def test_a_storm_of_switches_and_withdrawals_ends_with_figures_equal_to_the_rows(tool):
+    visitors = []
+    for _ in range(12):
+        client = Client()
+        client.post(URL, {"value": "ship"})
+        visitors.append(client)
+    plans = [[random.choice(["ship", "skip", "clear"]) for _ in range(15)] for _ in visitors]
+
+    def storm(client, plan):
+        def send():
+            for value in plan:
+                assert client.post(URL, {"value": value}).status_code == 303
+            return plan[-1]
+
+        return send
+
+    finals = in_parallel(
+        [storm(client, plan) for client, plan in zip(visitors, plans, strict=True)]
+    )
+    rows = list(Vote.objects.filter(tool=tool).values_list("value", flat=True))
+    expected = [final for final in finals if final != "clear"]
+    assert sorted(rows) == sorted(expected)
+    figure = tally(tool)
+    assert (figure.ships, figure.skips) == (rows.count("ship"), rows.count("skip"))

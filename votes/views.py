@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from comparesite.ratelimit import check_rate
+from tools.models import Tool
+from tools.views import not_found
+from votes.identity import (
+    attach_visitor_state,
+    bookmarked_tool_ids,
+    current_visitor_id,
+    get_or_create_visitor_id,
+)
+from votes.services import BOOKMARK_ACTIONS, VOTE_VALUES, cast_vote, set_bookmark
+
+VOTE_WORDS = {"ship": "a ship vote", "skip": "a skip vote"}
+
+
+def redirect_back(request: HttpRequest, tool: Tool) -> HttpResponse:
+    """303 to the page the form was on (its `next` field), else the tool page."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = tool.get_absolute_url()
+    response = HttpResponseRedirect(target)
+    response.status_code = 303
+    return response
+
+
+def refuse(request: HttpRequest, tool: Tool | None, message: str, status: int) -> HttpResponse:
+    """A clear error that changed nothing: a fragment for htmx, a small page otherwise."""
+    context = {"message": message, "is_error": True, "tool": tool}
+    if request.htmx:
+        return render(request, "includes/announce.html", context, status=status)
+    return render(request, "votes/refused.html", context, status=status)
+
+
+def published_tool(slug: str) -> Tool | None:
+    return Tool.objects.published().filter(slug=slug).first()
+
+
+@require_POST
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    tool = published_tool(slug)
+    if tool is None:
+        return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
+    value = request.POST.get("value", "")
+    if value not in VOTE_VALUES:
+        return refuse(request, tool, "A vote must be ship, skip or clear.", status=400)
+    refusal = check_rate(request, "vote", current_visitor_id(request))
+    if refusal:
+        return refuse(request, tool, refusal.message, status=refusal.status)
+
+    cast_vote(visitor_id=get_or_create_visitor_id(request), tool=tool, value=value)
+
+    if not request.htmx:
+        return redirect_back(request, tool)
+    tool = Tool.objects.with_community_tally().get(pk=tool.pk)
+    attach_visitor_state(request, [tool])
+    if value == "clear":
+        message = f"Your vote on {tool.name} is withdrawn. Community: {tool.community}."
+    else:
+        message = f"Counted {VOTE_WORDS[value]} for {tool.name}. Community: {tool.community}."
+    return render(request, "votes/vote_response.html", {"tool": tool, "message": message})
+
+
+@require_POST
+def bookmark(request: HttpRequest, slug: str) -> HttpResponse:
+    tool = published_tool(slug)
+    if tool is None:
+        return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
+    action = request.POST.get("action", "")
+    if action not in BOOKMARK_ACTIONS:
+        return refuse(request, tool, "A bookmark action must be add or remove.", status=400)
+    refusal = check_rate(request, "bookmark", current_visitor_id(request))
+    if refusal:
+        return refuse(request, tool, refusal.message, status=refusal.status)
+
+    set_bookmark(visitor_id=get_or_create_visitor_id(request), tool=tool, action=action)
+
+    if not request.htmx:
+        return redirect_back(request, tool)
+    attach_visitor_state(request, [tool])
+    verb = "Bookmarked" if action == "add" else "Removed the bookmark of"
+    context = {"tool": tool, "message": f"{verb} {tool.name}.", **bookmarks_context(request)}
+    return render(request, "votes/bookmark_response.html", context)
+
+
+def bookmarks_context(request: HttpRequest) -> dict:
+    ids = bookmarked_tool_ids(request)
+    by_id = Tool.objects.published().in_bulk(ids) if ids else {}
+    return {"bookmarks": [by_id[pk] for pk in ids if pk in by_id]}
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def bookmarks(request: HttpRequest) -> HttpResponse:
+    """The visitor's bookmarks: the panel fragment for htmx, a whole page otherwise."""
+    template = "votes/bookmarks.html#panel" if request.htmx else "votes/bookmarks.html"
+    response = render(request, template, bookmarks_context(request))
+    response["Cache-Control"] = "private, no-cache"
+    return response
