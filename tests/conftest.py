@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import ReviewerFactory, ReviewFactory, ToolFactory
+from tests.factories import CategoryFactory, ReviewerFactory, ReviewFactory, ToolFactory
 
 
 @pytest.fixture
@@ -33,3 +33,52 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def developer_tools(db):
+    return CategoryFactory(name="Developer Tools", slug="developer-tools")
+
+
+@pytest.fixture
+def reference_pair(make_reviewed_tool, developer_tools):
+    """The two tools of the reference comparison page, with their real facts."""
+    code_llama = make_reviewed_tool(
+        (84, "ship"),
+        (78, "ship"),
+        (81, "ship"),
+        (55, "skip"),
+        name="Code Llama 4",
+        slug="code-llama-4",
+        maker="Meta",
+        category=developer_tools,
+        tagline="Meta's open-weight code model for agentic, multi-step work",
+        pricing_model="free",
+        entry_price="Free",
+        pricing_details="Free (open weights under Llama 4 community license)",
+        licence="Llama 4 Community License",
+    )
+    mistral = make_reviewed_tool(
+        (87, "ship"),
+        (80, "ship"),
+        (84, "ship"),
+        (75, "ship"),
+        name="Mistral 3B",
+        slug="mistral-3b",
+        maker="Mistral AI",
+        category=developer_tools,
+        tagline="A small open model that runs fast on the device",
+        pricing_model="free",
+        entry_price="Free",
+        pricing_details="Free / Open-source (Apache 2.0)",
+        licence="Apache 2.0",
+    )
+    return code_llama, mistral
+
+
+@pytest.fixture
+def neighbours(developer_tools):
+    return [
+        ToolFactory(name=f"Neighbour {index}", slug=f"neighbour-{index}", category=developer_tools)
+        for index in range(3)
+    ]

@@ -6,9 +6,10 @@ from itertools import combinations
 from django.conf import settings
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from comparesite.pagecache import Built, public_page
 from tools.compare import (
     MalformedPair,
     canonical_pair,
@@ -19,7 +20,7 @@ from tools.compare import (
 )
 from tools.models import Category, Tool
 from tools.seo import software_application
-from votes.identity import attach_visitor_state
+from votes.personalise import personalise, widget_data
 
 BY_PANEL = (
     F("panel_ship_percent").desc(nulls_last=True),
@@ -44,23 +45,32 @@ def not_found(request: HttpRequest, *, reason: str, words: list[str]) -> HttpRes
     return render(request, "404.html", context, status=404)
 
 
+def serve(request: HttpRequest, key: str, known_deps: list[str], build) -> HttpResponse:
+    return public_page(request, key, [*known_deps, "panel"], build, personalise)
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    tools = list(
-        Tool.objects.published().for_cards().order_by("category__order", *BY_PANEL, "name")
-    )
-    categories: dict[Category, list[Tool]] = {}
-    for tool in tools:
-        categories.setdefault(tool.category, []).append(tool)
-    featured = [pair for group in categories.values() for pair in combinations(group[:3], 2)]
-    latest = sorted(tools, key=lambda tool: tool.panel_updated_at or tool.created_at, reverse=True)
-    context = {
-        "categories": categories,
-        "picker_tools": sorted(tools, key=lambda tool: tool.name.lower()),
-        "featured": featured[:8],
-        "latest": latest[:6],
-    }
-    return render(request, "tools/home.html", context)
+    def build() -> Built:
+        tools = list(
+            Tool.objects.published().for_cards().order_by("category__order", *BY_PANEL, "name")
+        )
+        categories: dict[Category, list[Tool]] = {}
+        for tool in tools:
+            categories.setdefault(tool.category, []).append(tool)
+        featured = [pair for group in categories.values() for pair in combinations(group[:3], 2)]
+        latest = sorted(
+            tools, key=lambda tool: tool.panel_updated_at or tool.created_at, reverse=True
+        )
+        context = {
+            "categories": categories,
+            "picker_tools": sorted(tools, key=lambda tool: tool.name.lower()),
+            "featured": featured[:8],
+            "latest": latest[:6],
+        }
+        return Built("tools/home.html", context, deps=[])
+
+    return serve(request, "home", ["catalog"], build)
 
 
 @require_GET
@@ -83,6 +93,10 @@ def compare_picker(request: HttpRequest) -> HttpResponse:
     return render(request, "tools/compare_picker.html", context, status=400 if error else 200)
 
 
+def absolute(tool: Tool) -> str:
+    return settings.SITE_URL + tool.get_absolute_url()
+
+
 @require_GET
 def compare(request: HttpRequest, pair: str) -> HttpResponse:
     try:
@@ -97,74 +111,92 @@ def compare(request: HttpRequest, pair: str) -> HttpResponse:
     if pair != canonical_pair(slugs):
         return redirect("tools:compare", pair=canonical_pair(slugs), permanent=True)
 
-    found = {
-        tool.slug: tool for tool in Tool.objects.published().for_cards().filter(slug__in=slugs)
-    }
-    missing = [slug for slug in slugs if slug not in found]
-    if missing:
-        return not_found(request, reason=f"We have no tool called “{missing[0]}”.", words=missing)
-    tools = [found[slug] for slug in slugs]
-    attach_visitor_state(request, tools)
-    rows = scorecard(tools)
-    alternatives = list(
-        Tool.objects.published()
-        .for_cards()
-        .filter(category__in={tool.category_id for tool in tools})
-        .exclude(pk__in=[tool.pk for tool in tools])
-        .order_by(*BY_PANEL, "name")[:24]
-    )
-    related = [
-        (tool, [other for other in alternatives if other.category_id == tool.category_id][:4])
-        for tool in tools
-    ]
-    context = {
-        "tools": tools,
-        "decision_rows": decision_rows(tools),
-        "scorecard": rows,
-        "related": related,
-        "alternatives": alternatives[:6],
-        "structured_data": [
-            software_application(
-                tool, reviews_of(tool, rows), settings.SITE_URL + tool.get_absolute_url()
+    def build() -> Built | HttpResponse:
+        found = {t.slug: t for t in Tool.objects.published().for_cards().filter(slug__in=slugs)}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            return not_found(
+                request, reason=f"We have no tool called “{missing[0]}”.", words=missing
             )
+        tools = [found[slug] for slug in slugs]
+        rows = scorecard(tools)
+        alternatives = list(
+            Tool.objects.published()
+            .for_cards()
+            .filter(category__in={tool.category_id for tool in tools})
+            .exclude(pk__in=[tool.pk for tool in tools])
+            .order_by(*BY_PANEL, "name")[:24]
+        )
+        related = [
+            (tool, [other for other in alternatives if other.category_id == tool.category_id][:4])
             for tool in tools
-        ],
-    }
-    return render(request, "tools/compare.html", context)
+        ]
+        context = {
+            "tools": tools,
+            "decision_rows": decision_rows(tools),
+            "scorecard": rows,
+            "related": related,
+            "alternatives": alternatives[:6],
+            "structured_data": [
+                software_application(tool, reviews_of(tool, rows), absolute(tool)) for tool in tools
+            ],
+        }
+        return Built(
+            "tools/compare.html",
+            context,
+            deps=[f"category:{tool.category.slug}" for tool in tools],
+            widgets=[widget_data(tool) for tool in tools],
+        )
+
+    return serve(request, f"compare:{pair}", [f"tool:{slug}" for slug in slugs], build)
 
 
 @require_GET
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tool = Tool.objects.published().for_cards().filter(slug=slug).first()
-    if tool is None:
-        return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
-    attach_visitor_state(request, [tool])
-    rows = scorecard([tool])
-    others = list(
-        Tool.objects.published()
-        .for_cards()
-        .filter(category=tool.category_id)
-        .exclude(pk=tool.pk)
-        .order_by(*BY_PANEL, "name")
-    )
-    context = {
-        "tool": tool,
-        "scorecard": rows,
-        "others": others,
-        "structured_data": software_application(
-            tool, reviews_of(tool, rows), settings.SITE_URL + tool.get_absolute_url()
-        ),
-    }
-    return render(request, "tools/tool_detail.html", context)
+    def build() -> Built | HttpResponse:
+        tool = Tool.objects.published().for_cards().filter(slug=slug).first()
+        if tool is None:
+            return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
+        rows = scorecard([tool])
+        others = list(
+            Tool.objects.published()
+            .for_cards()
+            .filter(category=tool.category_id)
+            .exclude(pk=tool.pk)
+            .order_by(*BY_PANEL, "name")
+        )
+        context = {
+            "tool": tool,
+            "scorecard": rows,
+            "others": others,
+            "structured_data": software_application(tool, reviews_of(tool, rows), absolute(tool)),
+        }
+        return Built(
+            "tools/tool_detail.html",
+            context,
+            deps=[f"category:{tool.category.slug}"],
+            widgets=[widget_data(tool)],
+        )
+
+    return serve(request, f"tool:{slug}", [f"tool:{slug}"], build)
 
 
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=slug)
-    tools = list(category.tools.published().for_cards().order_by(*BY_PANEL, "name"))
-    attach_visitor_state(request, tools)
-    context = {"category": category, "tools": tools, "pairs": list(combinations(tools[:4], 2))}
-    return render(request, "tools/category_detail.html", context)
+    def build() -> Built | HttpResponse:
+        category = Category.objects.filter(slug=slug).first()
+        if category is None:
+            return not_found(request, reason=f"We have no category called “{slug}”.", words=[])
+        tools = list(category.tools.published().for_cards().order_by(*BY_PANEL, "name"))
+        context = {"category": category, "tools": tools, "pairs": list(combinations(tools[:4], 2))}
+        return Built(
+            "tools/category_detail.html",
+            context,
+            deps=[f"tool:{tool.slug}" for tool in tools],
+            widgets=[widget_data(tool) for tool in tools],
+        )
+
+    return serve(request, f"category:{slug}", [f"category:{slug}"], build)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from comparesite.pagecache import bump
 from votes.models import Bookmark, Visitor, Vote
 
 
@@ -21,6 +22,15 @@ class VoteAdmin(ReadOnlyAdmin):
     list_select_related = ("tool", "visitor", "visitor__user")
     search_fields = ("tool__name", "tool__slug")
     date_hierarchy = "created_at"
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump(f"tool:{obj.tool.slug}")
+
+    def delete_queryset(self, request, queryset):
+        slugs = set(queryset.values_list("tool__slug", flat=True))
+        super().delete_queryset(request, queryset)
+        bump(*(f"tool:{slug}" for slug in slugs))
 
 
 @admin.register(Bookmark)

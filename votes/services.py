@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from comparesite.pagecache import bump
 from tools.models import Tool
 from votes.models import Bookmark, Vote
 
@@ -20,13 +21,14 @@ def cast_vote(*, visitor_id: int, tool: Tool, value: str) -> None:
         raise ValueError(f"not a vote: {value!r}")
     if value == CLEAR:
         Vote.objects.filter(visitor_id=visitor_id, tool=tool).delete()
-        return
-    Vote.objects.bulk_create(
-        [Vote(visitor_id=visitor_id, tool=tool, value=value)],
-        update_conflicts=True,
-        unique_fields=["visitor", "tool"],
-        update_fields=["value", "updated_at"],
-    )
+    else:
+        Vote.objects.bulk_create(
+            [Vote(visitor_id=visitor_id, tool=tool, value=value)],
+            update_conflicts=True,
+            unique_fields=["visitor", "tool"],
+            update_fields=["value", "updated_at"],
+        )
+    bump(f"tool:{tool.slug}")  # the tally changed: cached pages showing it are stale
 
 
 def set_bookmark(*, visitor_id: int, tool: Tool, action: str) -> None:

@@ -1,0 +1,130 @@
+"""Cached public pages with per-visitor parts filled in per request.
+
+A page is rendered once as an anonymous reader sees it and kept in the cache (Redis when
+REDIS_URL is set) together with the versions of what it shows: `tool:<slug>` for each tool
+(bumped by an editor's save and by every vote on it), `category:<slug>` (bumped when a tool in
+it is saved) and `catalog` (any editorial change). A hit is served only while every recorded
+version is still current, so invalidation is exact and per tool, never a global flush.
+
+The cached HTML carries a placeholder where the CSRF token goes; the visitor's own votes,
+bookmarks and count are swapped in by votes.personalise before the response leaves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, quote_etag
+
+CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
+PAGE_TIMEOUT = 60 * 60  # a safety net: entries are normally replaced by a version change
+_VERSION_PREFIX = "v:"
+_PAGE_PREFIX = "page:"
+
+
+def bump(*names: str) -> None:
+    """Mark these dependencies changed: now, and again when the current transaction commits.
+
+    The second bump matters: a page rendered between the first and the commit saw the old rows
+    but recorded the new version; the commit-time version makes that entry stale as well.
+    """
+    names = tuple(dict.fromkeys(names))
+    if not names:
+        return
+
+    def write() -> None:
+        cache.set_many({_VERSION_PREFIX + name: uuid.uuid4().hex for name in names}, timeout=None)
+
+    if transaction.get_connection().in_atomic_block:
+        write()
+    transaction.on_commit(write)
+
+
+def versions(names: Iterable[str]) -> dict[str, str]:
+    names = list(names)
+    found = cache.get_many([_VERSION_PREFIX + name for name in names])
+    return {name: found.get(_VERSION_PREFIX + name, "") for name in names}
+
+
+@dataclass
+class Entry:
+    html: str
+    deps: dict[str, str]
+    widgets: list[dict] = field(default_factory=list)
+    rendered_at: float = field(default_factory=time.time)
+
+    @property
+    def tag(self) -> str:
+        return hashlib.blake2s(self.html.encode(), digest_size=12).hexdigest()
+
+
+def fetch(key: str) -> Entry | None:
+    entry = cache.get(_PAGE_PREFIX + key)
+    if entry is None or versions(entry.deps) != entry.deps:
+        return None
+    return entry
+
+
+@dataclass
+class Built:
+    """What a view's builder returns on a cache miss."""
+
+    template: str
+    context: dict
+    deps: list[str]
+    widgets: list[dict] = field(default_factory=list)
+
+
+def public_page(
+    request: HttpRequest,
+    key: str,
+    known_deps: list[str],
+    build: Callable[[], Built | HttpResponse],
+    personalise: Callable[[str, HttpRequest, Entry], tuple[str, str]],
+) -> HttpResponse:
+    """Serve `key` from the cache or build it; then personalise and answer conditionally."""
+    entry = fetch(key)
+    if entry is None:
+        before = versions(known_deps)  # read before the queries so a concurrent change wins
+        built = build()
+        if isinstance(built, HttpResponse):
+            return built
+        context = {
+            **built.context,
+            "csrf_token": CSRF_PLACEHOLDER,
+            "here": request.path,
+            "bookmark_count": 0,
+        }
+        html = render_to_string(built.template, context, request=request)
+        deps = {**versions(built.deps), **before}
+        entry = Entry(html=html, deps=deps, widgets=built.widgets)
+        cache.set(_PAGE_PREFIX + key, entry, PAGE_TIMEOUT)
+
+    html, visitor_signature = personalise(entry.html, request, entry)
+    # The secret this response's token is bound to (set by get_token during personalise).
+    csrf_cookie = request.META.get("CSRF_COOKIE", "")
+    etag = quote_etag(
+        hashlib.blake2s(
+            f"{entry.tag}|{visitor_signature}|{csrf_cookie}".encode(), digest_size=12
+        ).hexdigest()
+    )
+    if csrf_cookie and etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(html)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(entry.rendered_at)
+    # The page embeds a token bound to this visitor's CSRF cookie: browsers may keep and
+    # revalidate it, shared caches must not hand it to someone else.
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Cookie", "HX-Request"])
+    return response

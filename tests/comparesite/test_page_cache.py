@@ -1,0 +1,119 @@
+"""Cached public pages: exact invalidation, per-visitor parts never shared, revalidation."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from tools.models import Category
+from verdicts.models import Review
+
+pytestmark = pytest.mark.django_db
+
+URL = "/compare/code-llama-4-vs-mistral-3b/"
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_superuser("editor", "editor@example.com", "pw-for-tests-only")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_an_editors_review_shows_on_the_next_anonymous_view(client, reference_pair, editor):
+    assert "84/100 · ship" in client.get(URL).content.decode()
+    review = Review.objects.get(tool=reference_pair[0], reviewer__slug="builder")
+    response = editor.post(
+        reverse("admin:verdicts_review_change", args=[review.pk]),
+        {
+            "tool": review.tool_id,
+            "reviewer": review.reviewer_id,
+            "score": "41",
+            "verdict": "skip",
+            "body": "Changed my mind after a week with it.",
+            "is_published": "on",
+            "published_at_0": "2026-11-20",
+            "published_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302
+    content = client.get(URL).content.decode()
+    assert "41/100 · skip" in content
+    assert "Changed my mind after a week with it." in content
+    assert "Split · 2 ship / 2 skip" in content
+
+
+def test_saving_one_tool_leaves_other_pages_cached(
+    client, reference_pair, neighbours, editor, django_assert_num_queries
+):
+    other_category = Category.objects.create(name="Elsewhere", slug="elsewhere")
+    client.get("/categories/elsewhere/")
+    client.get(URL)
+    tool = reference_pair[0]
+    tool.tagline = "A fresh tagline"
+    tool.save()
+    from tools.changes import tools_changed
+
+    tools_changed([tool])
+    with django_assert_num_queries(0):
+        client.get("/categories/elsewhere/")
+    assert "A fresh tagline" in client.get(URL).content.decode()
+    assert other_category.slug == "elsewhere"
+
+
+def test_a_vote_updates_the_voters_and_everyone_elses_next_view(client, reference_pair):
+    other = Client()
+    assert "No community votes yet" in other.get(URL).content.decode()
+    assert "No community votes yet" in client.get(URL).content.decode()
+    client.post("/tools/mistral-3b/vote/", {"value": "ship"})
+    assert client.get(URL).content.decode().count("100% ship · 1 vote") == 2
+    assert other.get(URL).content.decode().count("100% ship · 1 vote") == 2
+
+
+def test_one_visitors_vote_is_never_shown_as_another_visitors(client, reference_pair):
+    client.post("/tools/mistral-3b/vote/", {"value": "ship"})
+    client.post("/tools/mistral-3b/bookmark/", {"action": "add"})
+    mine = client.get(URL).content.decode()
+    theirs = Client().get(URL).content.decode()
+    assert len(re.findall(r'aria-pressed="true"', mine)) == 3
+    assert 'aria-pressed="true"' not in theirs
+    assert '<span id="bookmark-count" class="count">0</span>' in theirs
+
+
+def test_each_visitor_gets_a_working_csrf_token(reference_pair):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(URL)
+    page = second.get(URL).content.decode()
+    assert "__csrf_token_placeholder__" not in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = second.post(
+        "/tools/mistral-3b/vote/", {"value": "ship", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize("path", [URL, "/tools/mistral-3b/", "/categories/developer-tools/", "/"])
+def test_a_repeat_request_revalidates_with_304(client, reference_pair, path):
+    first = client.get(path)
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "private, no-cache"
+    assert {"Cookie", "HX-Request"} <= {v.strip() for v in first["Vary"].split(",")}
+    assert first.has_header("Last-Modified")
+    again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_the_etag_changes_when_the_figure_or_the_visitors_state_does(client, reference_pair):
+    etag = client.get(URL)["ETag"]
+    client.post("/tools/mistral-3b/vote/", {"value": "skip"})
+    assert client.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_the_bookmarks_fragment_is_private_and_varies_on_htmx(client, reference_pair):
+    response = client.get("/bookmarks/", HTTP_HX_REQUEST="true")
+    assert response["Cache-Control"] == "private, no-cache"
+    assert "HX-Request" in response["Vary"]

@@ -1,0 +1,76 @@
+"""Fill a cached public page with what belongs to this visitor alone.
+
+The page was rendered as a reader with no votes and no bookmarks sees it. For a visitor who has
+acted, each affected widget is rendered twice, in the default state and in theirs, and the
+first is replaced by the second; then the real CSRF token replaces the placeholder.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+
+from comparesite.pagecache import CSRF_PLACEHOLDER, Entry
+from votes.identity import bookmarked_tool_ids, current_visitor_id
+from votes.models import Vote
+
+WIDGETS = {
+    "community": "votes/widgets.html#community",
+    "bookmark": "votes/widgets.html#bookmark_button",
+}
+COUNT_ZERO = '<span id="bookmark-count" class="count">0</span>'
+
+
+def widget_data(tool) -> dict:
+    """What the vote and bookmark widgets need of a tool, small enough to keep in the cache."""
+    return {"pk": tool.pk, "slug": tool.slug, "name": tool.name, "community": str(tool.community)}
+
+
+def _render(name: str, tool: dict, path: str, **state) -> str:
+    context = {
+        "tool": SimpleNamespace(**{**tool, "my_vote": None, "is_bookmarked": False, **state}),
+        "csrf_token": CSRF_PLACEHOLDER,
+        "here": path,
+    }
+    return render_to_string(WIDGETS[name], context)
+
+
+def personalise(html: str, request: HttpRequest, entry: Entry) -> tuple[str, str]:
+    """Return the visitor's page and a short signature of their state (for the ETag)."""
+    visitor_id = current_visitor_id(request)
+    signature = ""
+    if visitor_id is not None:
+        bookmarks = bookmarked_tool_ids(request)
+        shown = {tool["pk"]: tool for tool in entry.widgets}
+        votes = (
+            dict(
+                Vote.objects.filter(visitor_id=visitor_id, tool__in=list(shown)).values_list(
+                    "tool_id", "value"
+                )
+            )
+            if shown
+            else {}
+        )
+        for pk, value in votes.items():
+            tool = shown[pk]
+            html = html.replace(
+                _render("community", tool, request.path),
+                _render("community", tool, request.path, my_vote=value),
+            )
+        for pk in set(bookmarks) & set(shown):
+            tool = shown[pk]
+            html = html.replace(
+                _render("bookmark", tool, request.path),
+                _render("bookmark", tool, request.path, is_bookmarked=True),
+            )
+        if bookmarks:
+            html = html.replace(
+                COUNT_ZERO, f'<span id="bookmark-count" class="count">{len(bookmarks)}</span>', 1
+            )
+        marked = sorted(set(bookmarks) & set(shown))
+        signature = f"{visitor_id}:{sorted(votes.items())}:{len(bookmarks)}:{marked}"
+    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return html, signature
