@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint install migrate demo serve createsuperuser db-stop clean
+.PHONY: run test lint install migrate demo serve bench createsuperuser db-stop clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed (set PYTHON=python3.12 ...)"; exit 1; }
@@ -47,6 +47,11 @@ serve: migrate
 	  SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	  bash -c '$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	  PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py comparesite.wsgi'
+
+# Load test of the production configuration; writes docs/benchmarks.md (see bench/bench.py).
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/bench.py
 
 db-stop: install
 	$(BIN)/python -c 'from comparesite.embedded_db import stop_embedded_database as s; s()'

@@ -14,7 +14,7 @@ from pathlib import Path
 
 DATA_DIR = Path(os.environ.get("EMBEDDED_PGDATA", Path(__file__).resolve().parent.parent / ".data"))
 PGDATA = DATA_DIR / "postgres"
-DATABASE_NAME = "comparesite"
+DATABASE_NAME = os.environ.get("EMBEDDED_DATABASE_NAME", "comparesite")
 
 
 def _pgserver():

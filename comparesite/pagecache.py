@@ -29,6 +29,7 @@ CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 PAGE_TIMEOUT = 60 * 60  # a safety net: entries are normally replaced by a version change
 _VERSION_PREFIX = "v:"
 _PAGE_PREFIX = "page:"
+_TAG_PREFIX = "page-tag:"
 
 
 def bump(*names: str) -> None:
@@ -61,17 +62,44 @@ class Entry:
     deps: dict[str, str]
     widgets: list[dict] = field(default_factory=list)
     rendered_at: float = field(default_factory=time.time)
+    tag: str = ""
 
-    @property
-    def tag(self) -> str:
-        return hashlib.blake2s(self.html.encode(), digest_size=12).hexdigest()
+    def __post_init__(self) -> None:
+        if not self.tag:
+            self.tag = hashlib.blake2s(self.html.encode(), digest_size=12).hexdigest()
+
+
+# Recently served entries, kept in this process so that a hit costs one small round trip to the
+# shared cache (the page's tag and its dependency versions) instead of fetching the whole page.
+_local: dict[str, Entry] = {}
+_LOCAL_MAX = 2000
 
 
 def fetch(key: str) -> Entry | None:
+    local = _local.get(key)
+    if local is not None:
+        names = [_TAG_PREFIX + key, *(_VERSION_PREFIX + dep for dep in local.deps)]
+        found = cache.get_many(names)
+        if found.get(_TAG_PREFIX + key) == local.tag and all(
+            found.get(_VERSION_PREFIX + dep, "") == version for dep, version in local.deps.items()
+        ):
+            return local
     entry = cache.get(_PAGE_PREFIX + key)
     if entry is None or versions(entry.deps) != entry.deps:
         return None
+    _remember(key, entry)
     return entry
+
+
+def _remember(key: str, entry: Entry) -> None:
+    if len(_local) >= _LOCAL_MAX:
+        _local.clear()
+    _local[key] = entry
+
+
+def store(key: str, entry: Entry) -> None:
+    cache.set_many({_PAGE_PREFIX + key: entry, _TAG_PREFIX + key: entry.tag}, PAGE_TIMEOUT)
+    _remember(key, entry)
 
 
 @dataclass
@@ -107,7 +135,7 @@ def public_page(
         html = render_to_string(built.template, context, request=request)
         deps = {**versions(built.deps), **before}
         entry = Entry(html=html, deps=deps, widgets=built.widgets)
-        cache.set(_PAGE_PREFIX + key, entry, PAGE_TIMEOUT)
+        store(key, entry)
 
     html, visitor_signature = personalise(entry.html, request, entry)
     # The secret this response's token is bound to (set by get_token during personalise).

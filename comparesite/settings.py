@@ -156,7 +156,10 @@ else:
 
 # Per-IP and per-visitor limits on state-changing endpoints (django-ratelimit rate strings).
 RATE_LIMITS = {
-    "vote": {"ip": os.environ.get("RATE_LIMIT_VOTE_IP", "120/m"), "visitor": "30/m"},
+    "vote": {
+        "ip": os.environ.get("RATE_LIMIT_VOTE_IP", "120/m"),
+        "visitor": os.environ.get("RATE_LIMIT_VOTE_VISITOR", "30/m"),
+    },
     "bookmark": {"ip": os.environ.get("RATE_LIMIT_BOOKMARK_IP", "120/m"), "visitor": "30/m"},
 }
 

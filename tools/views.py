@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from comparesite.pagecache import Built, public_page
 from tools.compare import (
@@ -49,7 +49,7 @@ def serve(request: HttpRequest, key: str, known_deps: list[str], build) -> HttpR
     return public_page(request, key, [*known_deps, "panel"], build, personalise)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     def build() -> Built:
         tools = list(
@@ -73,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return serve(request, "home", ["catalog"], build)
 
 
-@require_GET
+@require_safe
 def compare_picker(request: HttpRequest) -> HttpResponse:
     """The picker's plain GET form: `/compare/?a=x&b=y` goes to the canonical comparison."""
     slugs = [request.GET.get("a", "").strip()[:100], request.GET.get("b", "").strip()[:100]]
@@ -97,7 +97,7 @@ def absolute(tool: Tool) -> str:
     return settings.SITE_URL + tool.get_absolute_url()
 
 
-@require_GET
+@require_safe
 def compare(request: HttpRequest, pair: str) -> HttpResponse:
     try:
         slugs = parse_pair(pair)
@@ -151,7 +151,7 @@ def compare(request: HttpRequest, pair: str) -> HttpResponse:
     return serve(request, f"compare:{pair}", [f"tool:{slug}" for slug in slugs], build)
 
 
-@require_GET
+@require_safe
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def build() -> Built | HttpResponse:
         tool = Tool.objects.published().for_cards().filter(slug=slug).first()
@@ -163,7 +163,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
             .for_cards()
             .filter(category=tool.category_id)
             .exclude(pk=tool.pk)
-            .order_by(*BY_PANEL, "name")
+            .order_by(*BY_PANEL, "name")[:12]
         )
         context = {
             "tool": tool,
@@ -181,7 +181,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return serve(request, f"tool:{slug}", [f"tool:{slug}"], build)
 
 
-@require_GET
+@require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def build() -> Built | HttpResponse:
         category = Category.objects.filter(slug=slug).first()
@@ -207,7 +207,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 MAX_QUERY_LENGTH = 100
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     context: dict = {"query": query[:MAX_QUERY_LENGTH], "results": [], "error": ""}

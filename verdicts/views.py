@@ -1,17 +1,17 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from verdicts.models import Reviewer
 
 
-@require_GET
+@require_safe
 def panel(request: HttpRequest) -> HttpResponse:
     reviewers = Reviewer.objects.filter(is_active=True)
     return render(request, "verdicts/panel.html", {"reviewers": reviewers})
 
 
-@require_GET
+@require_safe
 def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     reviewer = get_object_or_404(Reviewer, slug=slug, is_active=True)
     reviews = (

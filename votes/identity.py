@@ -6,12 +6,26 @@ Visitor. The first vote or bookmark creates both.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from votes.models import Bookmark, Visitor, Vote
 
 SESSION_VISITOR = "visitor_id"
 SESSION_VISITOR_USER = "visitor_user_id"
+STATE_TIMEOUT = 60 * 60
+
+
+@dataclass(frozen=True)
+class VisitorState:
+    votes: dict[int, str] = field(default_factory=dict)
+    bookmarks: list[int] = field(default_factory=list)
+
+
+EMPTY_STATE = VisitorState()
 
 
 def _remember(request: HttpRequest, visitor_id: int) -> None:
@@ -38,10 +52,13 @@ def current_visitor_id(request: HttpRequest) -> int | None:
     return visitor_id
 
 
-def get_or_create_visitor_id(request: HttpRequest) -> int:
-    """The acting visitor's id, creating the Visitor (and so the session) on the first action."""
-    visitor_id = current_visitor_id(request)
-    if visitor_id is not None and Visitor.objects.filter(pk=visitor_id).exists():
+def get_or_create_visitor_id(request: HttpRequest, *, fresh: bool = False) -> int:
+    """The acting visitor's id, creating the Visitor (and so the session) on the first action.
+
+    `fresh=True` replaces an id whose Visitor no longer exists (the write using it failed).
+    """
+    visitor_id = None if fresh else current_visitor_id(request)
+    if visitor_id is not None:
         return visitor_id
     if request.user.is_authenticated:
         visitor, _ = Visitor.objects.get_or_create(user=request.user)
@@ -49,36 +66,72 @@ def get_or_create_visitor_id(request: HttpRequest) -> int:
         visitor = Visitor.objects.create()
     _remember(request, visitor.pk)
     request._visitor_id = visitor.pk
-    request.__dict__.pop("_bookmark_ids", None)
+    request.__dict__.pop("_visitor_state", None)
     return visitor.pk
 
 
-def bookmarked_tool_ids(request: HttpRequest) -> list[int]:
-    """Ids of the visitor's bookmarked tools, newest first; one query, once per request."""
-    if not hasattr(request, "_bookmark_ids"):
+def act_as_visitor(request: HttpRequest, write) -> int:
+    """Run `write(visitor_id)` as the acting visitor; if a stale session points at a Visitor
+    that is gone, start a new one and try once more. Returns the visitor id used."""
+    visitor_id = get_or_create_visitor_id(request)
+    try:
+        with transaction.atomic():
+            write(visitor_id)
+    except IntegrityError:
+        visitor_id = get_or_create_visitor_id(request, fresh=True)
+        write(visitor_id)
+    request.__dict__.pop("_visitor_state", None)
+    return visitor_id
+
+
+def _state_key(visitor_id: int) -> str:
+    return f"visitor-state:{visitor_id}"
+
+
+def forget_visitor_state(visitor_id: int) -> None:
+    """Drop the visitor's cached state: now, and again once the write commits."""
+
+    def forget() -> None:
+        cache.delete(_state_key(visitor_id))
+
+    if transaction.get_connection().in_atomic_block:
+        forget()
+    transaction.on_commit(forget)
+
+
+def visitor_state(request: HttpRequest) -> VisitorState:
+    """The acting visitor's votes and bookmarks: cached per visitor (never shared), two
+    queries when the cache does not have them, none for a reader who never acted."""
+    if not hasattr(request, "_visitor_state"):
         visitor_id = current_visitor_id(request)
-        request._bookmark_ids = (
-            []
-            if visitor_id is None
-            else list(
-                Bookmark.objects.filter(visitor_id=visitor_id).values_list("tool_id", flat=True)
-            )
-        )
-    return request._bookmark_ids
+        state = EMPTY_STATE
+        if visitor_id is not None:
+            state = cache.get(_state_key(visitor_id))
+            if state is None:
+                state = VisitorState(
+                    votes=dict(
+                        Vote.objects.filter(visitor_id=visitor_id).values_list("tool_id", "value")
+                    ),
+                    bookmarks=list(
+                        Bookmark.objects.filter(visitor_id=visitor_id).values_list(
+                            "tool_id", flat=True
+                        )
+                    ),
+                )
+                cache.set(_state_key(visitor_id), state, STATE_TIMEOUT)
+        request._visitor_state = state
+    return request._visitor_state
+
+
+def bookmarked_tool_ids(request: HttpRequest) -> list[int]:
+    """Ids of the visitor's bookmarked tools, newest first."""
+    return visitor_state(request).bookmarks
 
 
 def attach_visitor_state(request: HttpRequest, tools) -> None:
-    """Set `my_vote` and `is_bookmarked` on each tool: at most two queries for any number."""
-    tools = list(tools)
-    visitor_id = current_visitor_id(request)
-    votes: dict[int, str] = {}
-    if visitor_id is not None and tools:
-        votes = dict(
-            Vote.objects.filter(visitor_id=visitor_id, tool__in=tools).values_list(
-                "tool_id", "value"
-            )
-        )
-    bookmarks = set(bookmarked_tool_ids(request))
+    """Set `my_vote` and `is_bookmarked` on each tool."""
+    state = visitor_state(request)
+    bookmarks = set(state.bookmarks)
     for tool in tools:
-        tool.my_vote = votes.get(tool.pk)
+        tool.my_vote = state.votes.get(tool.pk)
         tool.is_bookmarked = tool.pk in bookmarks

@@ -14,8 +14,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
 from comparesite.pagecache import CSRF_PLACEHOLDER, Entry
-from votes.identity import bookmarked_tool_ids, current_visitor_id
-from votes.models import Vote
+from votes.identity import current_visitor_id, visitor_state
 
 WIDGETS = {
     "community": "votes/widgets.html#community",
@@ -43,17 +42,10 @@ def personalise(html: str, request: HttpRequest, entry: Entry) -> tuple[str, str
     visitor_id = current_visitor_id(request)
     signature = ""
     if visitor_id is not None:
-        bookmarks = bookmarked_tool_ids(request)
+        state = visitor_state(request)
+        bookmarks = state.bookmarks
         shown = {tool["pk"]: tool for tool in entry.widgets}
-        votes = (
-            dict(
-                Vote.objects.filter(visitor_id=visitor_id, tool__in=list(shown)).values_list(
-                    "tool_id", "value"
-                )
-            )
-            if shown
-            else {}
-        )
+        votes = {pk: value for pk, value in state.votes.items() if pk in shown}
         for pk, value in votes.items():
             tool = shown[pk]
             html = html.replace(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from comparesite.pagecache import bump
 from tools.models import Tool
+from votes.identity import forget_visitor_state
 from votes.models import Bookmark, Vote
 
 CLEAR = "clear"
@@ -29,6 +30,7 @@ def cast_vote(*, visitor_id: int, tool: Tool, value: str) -> None:
             update_fields=["value", "updated_at"],
         )
     bump(f"tool:{tool.slug}")  # the tally changed: cached pages showing it are stale
+    forget_visitor_state(visitor_id)
 
 
 def set_bookmark(*, visitor_id: int, tool: Tool, action: str) -> None:
@@ -37,7 +39,8 @@ def set_bookmark(*, visitor_id: int, tool: Tool, action: str) -> None:
         raise ValueError(f"not a bookmark action: {action!r}")
     if action == "remove":
         Bookmark.objects.filter(visitor_id=visitor_id, tool=tool).delete()
-        return
-    Bookmark.objects.bulk_create(
-        [Bookmark(visitor_id=visitor_id, tool=tool)], ignore_conflicts=True
-    )
+    else:
+        Bookmark.objects.bulk_create(
+            [Bookmark(visitor_id=visitor_id, tool=tool)], ignore_conflicts=True
+        )
+    forget_visitor_state(visitor_id)

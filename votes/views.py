@@ -2,18 +2,19 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from comparesite.ratelimit import check_rate
 from tools.models import Tool
 from tools.views import not_found
 from votes.identity import (
+    act_as_visitor,
     attach_visitor_state,
     bookmarked_tool_ids,
     current_visitor_id,
-    get_or_create_visitor_id,
 )
 from votes.services import BOOKMARK_ACTIONS, VOTE_VALUES, cast_vote, set_bookmark
 
@@ -56,12 +57,14 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     if refusal:
         return refuse(request, tool, refusal.message, status=refusal.status)
 
-    cast_vote(visitor_id=get_or_create_visitor_id(request), tool=tool, value=value)
+    act_as_visitor(
+        request, lambda visitor_id: cast_vote(visitor_id=visitor_id, tool=tool, value=value)
+    )
 
     if not request.htmx:
         return redirect_back(request, tool)
     tool = Tool.objects.with_community_tally().get(pk=tool.pk)
-    attach_visitor_state(request, [tool])
+    tool.my_vote = None if value == "clear" else value
     if value == "clear":
         message = f"Your vote on {tool.name} is withdrawn. Community: {tool.community}."
     else:
@@ -81,13 +84,21 @@ def bookmark(request: HttpRequest, slug: str) -> HttpResponse:
     if refusal:
         return refuse(request, tool, refusal.message, status=refusal.status)
 
-    set_bookmark(visitor_id=get_or_create_visitor_id(request), tool=tool, action=action)
+    act_as_visitor(
+        request, lambda visitor_id: set_bookmark(visitor_id=visitor_id, tool=tool, action=action)
+    )
 
     if not request.htmx:
         return redirect_back(request, tool)
     attach_visitor_state(request, [tool])
     verb = "Bookmarked" if action == "add" else "Removed the bookmark of"
-    context = {"tool": tool, "message": f"{verb} {tool.name}.", **bookmarks_context(request)}
+    context = {
+        "tool": tool,
+        "message": f"{verb} {tool.name}.",
+        # The bookmarks page has the panel but no tool cards to update.
+        "update_buttons": request.htmx.current_url_abs_path != reverse("votes:bookmarks"),
+        **bookmarks_context(request),
+    }
     return render(request, "votes/bookmark_response.html", context)
 
 
@@ -97,7 +108,7 @@ def bookmarks_context(request: HttpRequest) -> dict:
     return {"bookmarks": [by_id[pk] for pk in ids if pk in by_id]}
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def bookmarks(request: HttpRequest) -> HttpResponse:
     """The visitor's bookmarks: the panel fragment for htmx, a whole page otherwise."""

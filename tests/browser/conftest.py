@@ -84,16 +84,27 @@ class PageWatch:
 
 @pytest.fixture
 def open_page(browser, live_server):
-    """`open_page(path, viewport="desktop-1280", color_scheme="light")` -> (page, watch).
+    """`open_page(path, viewport=..., color_scheme=..., javascript=True)` -> (page, watch).
+
+    Defaults: viewport "desktop-1280", color_scheme "light", JavaScript on.
 
     Each call opens a fresh browser context (clean cookies, its own viewport) and navigates to
-    `path` on the live server; the response must be 200. All contexts close after the test.
+    `path` on the live server; the response must be 200. `javascript=False` opens the page as a
+    visitor with JavaScript turned off. All contexts close after the test.
     """
     contexts = []
 
-    def open_(path: str, viewport: str = "desktop-1280", color_scheme: str = "light"):
+    def open_(
+        path: str,
+        viewport: str = "desktop-1280",
+        color_scheme: str = "light",
+        javascript: bool = True,
+    ):
         context = browser.new_context(
-            viewport=VIEWPORTS[viewport], color_scheme=color_scheme, service_workers="block"
+            viewport=VIEWPORTS[viewport],
+            color_scheme=color_scheme,
+            service_workers="block",
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(5_000)
         contexts.append(context)

@@ -62,3 +62,15 @@ def test_it_rejects_get_and_unknown_tools(client, tool):
     assert client.get(URL).status_code == 405
     assert client.post("/tools/nope/bookmark/", {"action": "add"}).status_code == 404
     assert Bookmark.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_shows_a_new_bookmark_after_the_visitors_state_was_cached(client, tool):
+    client.post("/tools/code-llama-4/vote/", {"value": "ship"})
+    client.get("/tools/code-llama-4/")  # caches the visitor's state
+    client.post(URL, {"action": "add"})
+    content = client.get("/tools/code-llama-4/").content.decode()
+    assert 'value="remove" aria-pressed="true"' in content
+    client.post(URL, {"action": "remove"})
+    content = client.get("/tools/code-llama-4/").content.decode()
+    assert 'value="add" aria-pressed="false"' in content

@@ -146,3 +146,12 @@ def test_the_moderators_deletions_show_at_once(client, tool):
     VoteFactory(tool=tool, value="ship")
     Vote.objects.filter(value="skip").delete()
     assert "100% ship · 1 vote" in client.get("/tools/code-llama-4/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the foreign key is checked at a real commit
+def test_a_session_pointing_at_a_deleted_visitor_starts_a_new_one(client, tool):
+    client.post(URL, {"value": "ship"})
+    Visitor.objects.all().delete()
+    assert client.post(URL, {"value": "skip"}).status_code == 303
+    assert figure(tool) == "0% ship · 1 vote"
+    assert Visitor.objects.count() == 1
