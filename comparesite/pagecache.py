@@ -13,6 +13,7 @@ bookmarks and count are swapped in by votes.personalise before the response leav
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -24,6 +25,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, quote_etag
+
+logger = logging.getLogger(__name__)
 
 CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 PAGE_TIMEOUT = 60 * 60  # a safety net: entries are normally replaced by a version change
@@ -43,7 +46,14 @@ def bump(*names: str) -> None:
         return
 
     def write() -> None:
-        cache.set_many({_VERSION_PREFIX + name: uuid.uuid4().hex for name in names}, timeout=None)
+        try:
+            cache.set_many(
+                {_VERSION_PREFIX + name: uuid.uuid4().hex for name in names}, timeout=None
+            )
+        except Exception:
+            # The write itself succeeded; pages cached before the outage may show the old
+            # figure until PAGE_TIMEOUT. Never fail the visitor's action over it.
+            logger.exception("cache unavailable: could not invalidate %s", names)
 
     if transaction.get_connection().in_atomic_block:
         write()
@@ -120,9 +130,13 @@ def public_page(
     personalise: Callable[[str, HttpRequest, Entry], tuple[str, str]],
 ) -> HttpResponse:
     """Serve `key` from the cache or build it; then personalise and answer conditionally."""
-    entry = fetch(key)
+    try:
+        entry = fetch(key)
+        before = versions(known_deps) if entry is None else {}
+    except Exception:
+        logger.warning("cache unavailable: rendering %s uncached", key, exc_info=True)
+        entry, before = None, None
     if entry is None:
-        before = versions(known_deps)  # read before the queries so a concurrent change wins
         built = build()
         if isinstance(built, HttpResponse):
             return built
@@ -133,9 +147,14 @@ def public_page(
             "bookmark_count": 0,
         }
         html = render_to_string(built.template, context, request=request)
-        deps = {**versions(built.deps), **before}
-        entry = Entry(html=html, deps=deps, widgets=built.widgets)
-        store(key, entry)
+        entry = Entry(html=html, deps={}, widgets=built.widgets)
+        if before is not None:
+            # `before` was read ahead of the queries, so a change made meanwhile wins.
+            try:
+                entry.deps = {**versions(built.deps), **before}
+                store(key, entry)
+            except Exception:
+                logger.warning("cache unavailable: not storing %s", key, exc_info=True)
 
     html, visitor_signature = personalise(entry.html, request, entry)
     # The secret this response's token is bound to (set by get_token during personalise).

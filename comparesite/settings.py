@@ -145,7 +145,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "comparesite.cache.PooledRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "comparesite"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -6,6 +6,7 @@ Visitor. The first vote or bookmark creates both.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -13,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from votes.models import Bookmark, Visitor, Vote
+
+logger = logging.getLogger(__name__)
 
 SESSION_VISITOR = "visitor_id"
 SESSION_VISITOR_USER = "visitor_user_id"
@@ -92,11 +95,29 @@ def forget_visitor_state(visitor_id: int) -> None:
     """Drop the visitor's cached state: now, and again once the write commits."""
 
     def forget() -> None:
-        cache.delete(_state_key(visitor_id))
+        try:
+            cache.delete(_state_key(visitor_id))
+        except Exception:
+            logger.exception("cache unavailable: visitor %s may see old state", visitor_id)
 
     if transaction.get_connection().in_atomic_block:
         forget()
     transaction.on_commit(forget)
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("cache unavailable: reading visitor state from the database")
+        return None
+
+
+def _cache_set(key: str, value, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        logger.warning("cache unavailable: visitor state not cached")
 
 
 def visitor_state(request: HttpRequest) -> VisitorState:
@@ -106,7 +127,7 @@ def visitor_state(request: HttpRequest) -> VisitorState:
         visitor_id = current_visitor_id(request)
         state = EMPTY_STATE
         if visitor_id is not None:
-            state = cache.get(_state_key(visitor_id))
+            state = _cache_get(_state_key(visitor_id))
             if state is None:
                 state = VisitorState(
                     votes=dict(
@@ -118,7 +139,7 @@ def visitor_state(request: HttpRequest) -> VisitorState:
                         )
                     ),
                 )
-                cache.set(_state_key(visitor_id), state, STATE_TIMEOUT)
+                _cache_set(_state_key(visitor_id), state, STATE_TIMEOUT)
         request._visitor_state = state
     return request._visitor_state
 

@@ -1,0 +1,30 @@
+"""Django's Redis cache backend, minus a per-operation cost.
+
+Django's RedisCacheClient builds a new redis.Redis object for every cache operation. With
+redis-py 5 and later that constructor costs more than the round trip itself (measured with
+cProfile: about a quarter of a vote request). The client is thread-safe and bound to a
+connection pool, so one per pool is enough.
+"""
+
+from __future__ import annotations
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+
+class PooledClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class PooledRedisCache(RedisCache):
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = PooledClientRedisCacheClient

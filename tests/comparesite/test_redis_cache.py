@@ -1,0 +1,78 @@
+"""The same behaviour with the shared Redis cache production uses, and with Redis gone.
+
+Runs against TEST_REDIS_URL (.ci/run sets it when the machine's Redis answers); the outage
+tests point the cache at a port where nothing listens, a real refused connection.
+"""
+
+import os
+import uuid
+
+import pytest
+from django.test import Client, override_settings
+
+from votes.models import Vote
+
+pytestmark = pytest.mark.django_db
+
+URL = "/compare/code-llama-4-vs-mistral-3b/"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+
+
+def redis_cache(location: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "comparesite.cache.PooledRedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.fixture
+def with_redis():
+    if not REDIS_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI sets TEST_REDIS_URL when Redis answers; it is missing")
+        pytest.skip("TEST_REDIS_URL is not set (no Redis here); CI runs these")
+    with override_settings(CACHES=redis_cache(REDIS_URL)):
+        yield
+
+
+@pytest.fixture
+def redis_down():
+    with override_settings(CACHES=redis_cache("redis://127.0.0.1:9/0")):
+        yield
+
+
+def test_pages_are_cached_and_invalidated_through_redis(with_redis, reference_pair, client):
+    other = Client()
+    assert "No community votes yet" in other.get(URL).content.decode()
+    client.post("/tools/mistral-3b/vote/", {"value": "ship"})
+    assert other.get(URL).content.decode().count("100% ship · 1 vote") == 2
+    first = other.get(URL)
+    assert other.get(URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_rate_limits_are_counted_in_redis(with_redis, reference_pair, client):
+    limits = {"ip": "1000/m", "visitor": "2/m"}
+    with override_settings(RATE_LIMITS={"vote": limits, "bookmark": limits}):
+        statuses = [
+            client.post("/tools/mistral-3b/vote/", {"value": "ship"}).status_code for _ in range(4)
+        ]
+    assert statuses == [303, 303, 303, 429]
+
+
+def test_with_redis_down_pages_still_serve(redis_down, reference_pair, client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Ship · 3 ship / 1 skip" in response.content.decode()
+    assert client.get("/tools/code-llama-4/").status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+
+def test_with_redis_down_state_changes_are_refused_and_say_so(redis_down, reference_pair, client):
+    response = client.post("/tools/mistral-3b/vote/", {"value": "ship"})
+    assert response.status_code == 503
+    assert "record that right now" in response.content.decode()
+    assert not Vote.objects.exists()
