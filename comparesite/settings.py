@@ -8,6 +8,7 @@ SECRET_KEY, ALLOWED_HOSTS and usually REDIS_URL.
 from __future__ import annotations
 
 import os
+import urllib.parse
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "tools",
     "verdicts",
     "votes",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +166,35 @@ RATE_LIMITS = {
 }
 
 CSRF_FAILURE_VIEW = "comparesite.views.csrf_failure"
+
+# Email: EMAIL_URL (smtp://user:pass@host:587, smtp+tls://..., console://) or the usual EMAIL_*
+# settings; with neither, development prints emails to the terminal (`make run` shows them).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Shiplist <digest@localhost>")
+if os.environ.get("EMAIL_URL"):
+    _email = urllib.parse.urlsplit(os.environ["EMAIL_URL"])
+    if _email.scheme == "console":
+        EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    else:
+        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        EMAIL_HOST = _email.hostname or "localhost"
+        EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 587)
+        EMAIL_HOST_USER = urllib.parse.unquote(_email.username or "")
+        EMAIL_HOST_PASSWORD = urllib.parse.unquote(_email.password or "")
+        EMAIL_USE_TLS = _email.scheme == "smtp+tls"
+        EMAIL_USE_SSL = _email.scheme == "smtps"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

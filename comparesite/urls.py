@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reviewers/", include("verdicts.urls")),
     path("", include("votes.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include("tools.urls")),
 ]
 
