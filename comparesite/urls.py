@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,7 +10,8 @@ admin.site.index_title = "Tools, panel and community"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("reviewers/", include("verdicts.urls")),
     path("", include("votes.urls")),
     path("newsletter/", include("newsletter.urls")),

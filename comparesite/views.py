@@ -1,6 +1,7 @@
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -24,3 +25,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "includes/announce.html", {"message": message}, status=403)
     return render(request, "403_csrf.html", {"message": message}, status=403)
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name none (the admin's)."""
+    return HttpResponsePermanentRedirect(static("icons/favicon.svg"))
