@@ -48,7 +48,8 @@ def bump(*names: str) -> None:
     def write() -> None:
         try:
             cache.set_many(
-                {_VERSION_PREFIX + name: uuid.uuid4().hex for name in names}, timeout=None
+                {_VERSION_PREFIX + _short(name): uuid.uuid4().hex for name in names},
+                timeout=None,
             )
         except Exception:
             # The write itself succeeded; pages cached before the outage may show the old
@@ -60,10 +61,17 @@ def bump(*names: str) -> None:
     transaction.on_commit(write)
 
 
+def _short(name: str) -> str:
+    """Cache keys stay short whatever a URL holds (memcached refuses keys over 250 bytes)."""
+    if len(name) <= 120:
+        return name
+    return "h:" + hashlib.blake2s(name.encode(), digest_size=16).hexdigest()
+
+
 def versions(names: Iterable[str]) -> dict[str, str]:
     names = list(names)
-    found = cache.get_many([_VERSION_PREFIX + name for name in names])
-    return {name: found.get(_VERSION_PREFIX + name, "") for name in names}
+    found = cache.get_many([_VERSION_PREFIX + _short(name) for name in names])
+    return {name: found.get(_VERSION_PREFIX + _short(name), "") for name in names}
 
 
 @dataclass
@@ -86,12 +94,14 @@ _LOCAL_MAX = 2000
 
 
 def fetch(key: str) -> Entry | None:
+    key = _short(key)
     local = _local.get(key)
     if local is not None:
-        names = [_TAG_PREFIX + key, *(_VERSION_PREFIX + dep for dep in local.deps)]
+        names = [_TAG_PREFIX + key, *(_VERSION_PREFIX + _short(dep) for dep in local.deps)]
         found = cache.get_many(names)
         if found.get(_TAG_PREFIX + key) == local.tag and all(
-            found.get(_VERSION_PREFIX + dep, "") == version for dep, version in local.deps.items()
+            found.get(_VERSION_PREFIX + _short(dep), "") == version
+            for dep, version in local.deps.items()
         ):
             return local
     entry = cache.get(_PAGE_PREFIX + key)
@@ -108,6 +118,7 @@ def _remember(key: str, entry: Entry) -> None:
 
 
 def store(key: str, entry: Entry) -> None:
+    key = _short(key)
     cache.set_many({_PAGE_PREFIX + key: entry, _TAG_PREFIX + key: entry.tag}, PAGE_TIMEOUT)
     _remember(key, entry)
 

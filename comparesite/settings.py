@@ -172,6 +172,7 @@ RATE_LIMITS = {
         "visitor": os.environ.get("RATE_LIMIT_VOTE_VISITOR", "30/m"),
     },
     "bookmark": {"ip": os.environ.get("RATE_LIMIT_BOOKMARK_IP", "120/m"), "visitor": "30/m"},
+    "subscribe": {"ip": os.environ.get("RATE_LIMIT_SUBSCRIBE_IP", "10/h"), "visitor": "10/h"},
 }
 
 CSRF_FAILURE_VIEW = "comparesite.views.csrf_failure"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+import verdicts.views
 from comparesite import views
 
 admin.site.site_header = "Shiplist editors"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path(settings.ADMIN_URL, admin.site.urls),
     path("reviewers/", include("verdicts.urls")),
+    path("disagreements/", verdicts.views.disagreements, name="disagreements"),
     path("", include("votes.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("", include("tools.urls")),

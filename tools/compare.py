@@ -9,7 +9,7 @@ from tools.models import Tool
 from verdicts.models import Review, Reviewer
 
 SEPARATOR = "-vs-"
-MAX_TOOLS = 2
+MAX_TOOLS = 4
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -18,8 +18,9 @@ class MalformedPair(ValueError):
 
 
 def parse_pair(path_part: str) -> list[str]:
-    """Split 'a-vs-b' into slugs. Slugs may not contain '-vs-', so the split is unambiguous."""
-    if len(path_part) > 200:
+    """Split 'a-vs-b' (up to four tools) into slugs; slugs never contain '-vs-', so the split
+    is unambiguous."""
+    if len(path_part) > MAX_TOOLS * 80 + (MAX_TOOLS - 1) * len(SEPARATOR):  # slug max_length 80
         raise MalformedPair("too long")
     slugs = path_part.split(SEPARATOR)
     if len(slugs) < 2:
@@ -32,7 +33,8 @@ def parse_pair(path_part: str) -> list[str]:
 
 
 def canonical_pair(slugs: list[str]) -> str:
-    return SEPARATOR.join(sorted(slugs))
+    """The one URL form of a comparison: each tool once, slugs sorted."""
+    return SEPARATOR.join(sorted(set(slugs)))
 
 
 # Which pricing is friendlier to someone deciding: free beats freemium beats paid.

@@ -4,13 +4,14 @@ import difflib
 from itertools import combinations
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from comparesite.pagecache import Built, public_page
 from tools.compare import (
+    MAX_TOOLS,
     MalformedPair,
     canonical_pair,
     decision_rows,
@@ -75,21 +76,34 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def compare_picker(request: HttpRequest) -> HttpResponse:
-    """The picker's plain GET form: `/compare/?a=x&b=y` goes to the canonical comparison."""
-    slugs = [request.GET.get("a", "").strip()[:100], request.GET.get("b", "").strip()[:100]]
-    tools = []
+    """The picker's plain GET form: `/compare/?a=x&b=y` (or `?t=x&t=y&t=z` from "add a tool")
+    goes to the canonical comparison; it accepts slugs or exact names."""
+    wanted = request.GET.getlist("t") or [request.GET.get("a", ""), request.GET.get("b", "")]
+    wanted = [value.strip()[:100] for value in wanted[: MAX_TOOLS + 1] if value.strip()]
     error = ""
-    if any(slugs):
-        found = {t.slug: t for t in Tool.objects.published().filter(slug__in=slugs)}
-        tools = [found[slug] for slug in slugs if slug in found]
-        if len(tools) < 2 and not (len(tools) == 1 and slugs[0] == slugs[1]):
-            error = "Pick two tools from the lists to compare them."
-        elif slugs[0] == slugs[1]:
-            return redirect(tools[0])
+    if wanted:
+        lookup = Q(slug__in=wanted) | Q(name__iexact=wanted[0])
+        for value in wanted[1:]:
+            lookup |= Q(name__iexact=value)
+        found = list(Tool.objects.published().filter(lookup).only("slug", "name"))
+        by_key = {tool.slug: tool for tool in found} | {tool.name.lower(): tool for tool in found}
+        matched = (by_key.get(value) or by_key.get(value.lower()) for value in wanted)
+        slugs = [tool.slug for tool in matched if tool is not None]
+        distinct = sorted(set(slugs))
+        if len(slugs) < len(wanted):
+            error = "Pick two tools from the list to compare them."
+        elif len(distinct) > MAX_TOOLS:
+            error = f"A comparison holds at most {MAX_TOOLS} tools."
+        elif len(distinct) == 1:
+            if len(wanted) == 1:
+                error = "Pick two tools: choose a second one to compare with."
+            else:
+                return redirect("tools:detail", slug=distinct[0])
         else:
-            return redirect("tools:compare", pair=canonical_pair(slugs))
+            return redirect("tools:compare", pair=canonical_pair(distinct))
     picker_tools = Tool.objects.published().only("name", "slug").order_by("name")
-    context = {"picker_tools": picker_tools, "error": error, "selected": slugs}
+    selected = [*wanted, "", ""][:2]
+    context = {"picker_tools": picker_tools, "error": error, "selected": selected}
     return render(request, "tools/compare_picker.html", context, status=400 if error else 200)
 
 
@@ -133,6 +147,9 @@ def compare(request: HttpRequest, pair: str) -> HttpResponse:
         ]
         context = {
             "tools": tools,
+            "title": " vs ".join(tool.name for tool in tools),
+            "can_add": len(tools) < MAX_TOOLS and bool(alternatives),
+            "addable": sorted(alternatives, key=lambda tool: tool.name.lower()),
             "decision_rows": decision_rows(tools),
             "scorecard": rows,
             "related": related,

@@ -55,7 +55,7 @@ def test_pages_are_cached_and_invalidated_through_redis(with_redis, reference_pa
 
 
 def test_rate_limits_are_counted_in_redis(with_redis, reference_pair, client):
-    limits = {"ip": "1000/m", "visitor": "2/m"}
+    limits = {"ip": "1000/h", "visitor": "2/h"}
     with override_settings(RATE_LIMITS={"vote": limits, "bookmark": limits}):
         statuses = [
             client.post("/tools/mistral-3b/vote/", {"value": "ship"}).status_code for _ in range(4)

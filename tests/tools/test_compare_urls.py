@@ -23,7 +23,7 @@ def test_a_tool_compared_with_itself_redirects_to_its_page(client, reference_pai
         "/compare/code-llama-4-vs-mistral-3b-vs/",
         "/compare/code-llama-4-vs-/",
         "/compare/Code-Llama-4-vs-mistral-3b/",
-        "/compare/code-llama-4-vs-mistral-3b-vs-neighbour-0/",
+        "/compare/a-vs-b-vs-c-vs-d-vs-e/",
         "/compare/%E2%98%83-vs-mistral-3b/",
         "/compare/" + "a" * 300 + "-vs-b/",
     ],
@@ -85,3 +85,57 @@ def test_the_picker_without_a_choice_shows_the_form(client, reference_pair):
 
 def test_compare_rejects_post(client, reference_pair):
     assert client.post("/compare/code-llama-4-vs-mistral-3b/").status_code == 405
+
+
+def test_three_and_four_way_comparisons_redirect_to_the_sorted_order(
+    client, reference_pair, neighbours
+):
+    response = client.get("/compare/neighbour-0-vs-mistral-3b-vs-code-llama-4/")
+    assert response.status_code == 301
+    assert response["Location"] == "/compare/code-llama-4-vs-mistral-3b-vs-neighbour-0/"
+    response = client.get("/compare/neighbour-1-vs-code-llama-4-vs-neighbour-0-vs-mistral-3b/")
+    assert response["Location"] == (
+        "/compare/code-llama-4-vs-mistral-3b-vs-neighbour-0-vs-neighbour-1/"
+    )
+
+
+def test_a_repeated_tool_collapses_into_one(client, reference_pair):
+    response = client.get("/compare/code-llama-4-vs-mistral-3b-vs-code-llama-4/")
+    assert response["Location"] == "/compare/code-llama-4-vs-mistral-3b/"
+
+
+def test_a_three_way_comparison_shows_every_section_for_three_tools(
+    client, reference_pair, neighbours
+):
+    response = client.get("/compare/code-llama-4-vs-mistral-3b-vs-neighbour-0/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Code Llama 4 vs Mistral 3B vs Neighbour 0" in content
+    assert content.count('class="tool-card"') == 3
+    assert "Ship · 3 ship / 1 skip" in content and "Not reviewed yet" in content
+
+
+def test_an_unknown_tool_in_a_four_way_comparison_is_a_404(client, reference_pair, neighbours):
+    path = "/compare/code-llama-4-vs-mistral-3b-vs-neighbour-0-vs-nope/"
+    assert client.get(path).status_code == 404
+
+
+def test_adding_a_tool_from_the_page_goes_to_the_bigger_comparison(
+    client, reference_pair, neighbours
+):
+    page = client.get("/compare/code-llama-4-vs-mistral-3b/").content.decode()
+    assert 'name="t" value="code-llama-4"' in page and '<option value="neighbour-0">' in page
+    response = client.get("/compare/", {"t": ["code-llama-4", "mistral-3b", "neighbour-2"]})
+    assert response["Location"] == "/compare/code-llama-4-vs-mistral-3b-vs-neighbour-2/"
+
+
+def test_the_picker_accepts_names_as_typed(client, reference_pair):
+    response = client.get("/compare/", {"a": "mistral 3b", "b": "Code Llama 4"})
+    assert response["Location"] == "/compare/code-llama-4-vs-mistral-3b/"
+
+
+def test_the_picker_refuses_five_tools(client, reference_pair, neighbours):
+    slugs = ["code-llama-4", "mistral-3b", "neighbour-0", "neighbour-1", "neighbour-2"]
+    response = client.get("/compare/", {"t": slugs})
+    assert response.status_code == 400
+    assert "at most 4" in response.content.decode()

@@ -7,8 +7,8 @@ from votes.models import Bookmark, Vote
 pytestmark = pytest.mark.django_db
 
 TIGHT = {
-    "vote": {"ip": "5/m", "visitor": "3/m"},
-    "bookmark": {"ip": "5/m", "visitor": "3/m"},
+    "vote": {"ip": "5/h", "visitor": "3/h"},  # hourly windows: no rollover mid-test
+    "bookmark": {"ip": "5/h", "visitor": "3/h"},
 }
 
 
