@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 
 import verdicts.views
 from comparesite import views
+from tools.sitemaps import SITEMAPS
+from verdicts.feeds import LatestVerdictsFeed
 
 admin.site.site_header = "Shiplist editors"
 admin.site.site_title = "Shiplist admin"
@@ -12,6 +16,14 @@ admin.site.index_title = "Tools, panel and community"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        cache_page(60 * 60)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("feeds/verdicts/", LatestVerdictsFeed(), name="verdicts_feed"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("reviewers/", include("verdicts.urls")),
     path("disagreements/", verdicts.views.disagreements, name="disagreements"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -31,3 +32,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages that name none (the admin's)."""
     return HttpResponsePermanentRedirect(static("icons/favicon.svg"))
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /bookmarks/",
+        "Disallow: /search/",
+        "Disallow: /newsletter/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

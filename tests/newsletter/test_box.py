@@ -1,0 +1,74 @@
+import re
+
+import pytest
+from django.test import Client
+
+from comparesite.pagecache import CSRF_PLACEHOLDER
+from tests.newsletter.conftest import HTMX
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/compare/code-llama-4-vs-mistral-3b/",
+    "/tools/code-llama-4/",
+    "/categories/developer-tools/",
+    "/",
+]
+
+
+def token_in(content: str) -> str:
+    box = content[content.index('id="newsletter-box"') :]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', box).group(1)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_with_the_box_has_a_working_form(reference_pair, path):
+    content = Client().get(path).content.decode()
+    assert content.count('id="newsletter-box"') == 1
+    assert 'method="post" action="/newsletter/subscribe/"' in content
+    assert 'hx-post="/newsletter/subscribe/"' in content
+    assert '<label for="newsletter-email">Email address</label>' in content
+    assert f'name="next" value="{path}"' in content
+    assert CSRF_PLACEHOLDER not in content
+    assert token_in(content)
+
+
+def test_the_cached_box_gets_each_visitor_their_own_token_and_nothing_else(reference_pair):
+    path = PAGES[0]
+    first, second = Client(), Client()
+    first_page = first.get(path).content.decode()
+    first.post("/newsletter/subscribe/", {"email": "ada@example.com"})
+    again = first.get(path).content.decode()
+    second_page = second.get(path).content.decode()
+    assert token_in(first_page) != token_in(second_page)
+    # Subscribing changes nothing on the page: the box holds no per-visitor state.
+    box = again[again.index('id="newsletter-box"') :]
+    assert "Get the next comparison in your inbox" in box
+    assert "ada@example.com" not in again
+
+
+def test_subscribing_from_a_page_with_its_token_works_with_csrf_enforced(reference_pair):
+    browser = Client(enforce_csrf_checks=True)
+    content = browser.get(PAGES[0]).content.decode()
+    response = browser.post(
+        "/newsletter/subscribe/",
+        {"email": "ada@example.com", "csrfmiddlewaretoken": token_in(content), "next": PAGES[0]},
+    )
+    assert response.status_code == 303
+
+
+def test_an_invalid_address_from_htmx_keeps_the_box_and_focuses_the_field(client):
+    response = client.post("/newsletter/subscribe/", {"email": "nope"}, **HTMX)
+    content = response.content.decode()
+    assert 'id="newsletter-box"' in content and 'hx-swap-oob="true"' in content
+    assert 'aria-describedby="newsletter-error"' in content and "autofocus" in content
+    assert 'value="nope"' in content
+    assert 'name="next" value="/tools/code-llama-4/"' in content
+
+
+def test_the_signup_page_stands_alone(client):
+    response = client.get("/newsletter/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<h1>The weekly verdicts digest</h1>" in content
+    assert 'id="newsletter-box"' in content
