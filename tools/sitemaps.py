@@ -17,7 +17,13 @@ class StaticSitemap(Sitemap):
     priority = 0.6
 
     def items(self) -> list[str]:
-        return ["tools:home", "tools:compare_picker", "verdicts:panel", "disagreements"]
+        return [
+            "tools:home",
+            "tools:directory",
+            "tools:compare_picker",
+            "verdicts:panel",
+            "disagreements",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -4,10 +4,12 @@ import difflib
 from itertools import combinations
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from comparesite.pagecache import Built, public_page
 from tools.compare import (
@@ -19,6 +21,7 @@ from tools.compare import (
     reviews_of,
     scorecard,
 )
+from tools.directory import DirectoryQuery, directory_queryset, filter_choices
 from tools.models import Category, Tool
 from tools.seo import software_application
 from votes.personalise import personalise, widget_data
@@ -214,6 +217,20 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
 
     return serve(request, f"category:{slug}", [f"category:{slug}"], build)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def directory(request: HttpRequest) -> HttpResponse:
+    """All tools, filtered and sorted by GET parameters; htmx swaps just the results."""
+    choices = filter_choices()
+    query = DirectoryQuery.from_params(
+        request.GET, {category.slug for category in choices["categories"]}
+    )
+    page = Paginator(query.apply(directory_queryset()), 24).get_page(request.GET.get("page"))
+    context = {"query": query, "page": page, **choices}
+    template = "tools/directory.html#results" if request.htmx else "tools/directory.html"
+    return render(request, template, context)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,0 +1,83 @@
+"""The directory's filters and sorts: what a visitor may ask for, and the queryset it means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from django.http import QueryDict
+
+from tools.models import Category, Tool
+from verdicts.panel import VERDICT_LABELS
+
+SORTS = {
+    "panel": ("Panel ship %", (F("panel_ship_percent").desc(nulls_last=True), "name")),
+    "community": (
+        "Community ship %",
+        (F("community_ship_percent").desc(nulls_last=True), "name"),
+    ),
+    "score": ("Average panel score", (F("panel_average_score").desc(nulls_last=True), "name")),
+    "newest": ("Newest", (F("release_date").desc(nulls_last=True), "-created_at", "name")),
+    "name": ("Name", ("name",)),
+}
+DEFAULT_SORT = "panel"
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    category: str = ""
+    pricing: str = ""
+    verdict: str = ""
+    sort: str = DEFAULT_SORT
+
+    @classmethod
+    def from_params(cls, params: QueryDict, category_slugs: set[str]) -> DirectoryQuery:
+        """Read the form; values we do not offer are ignored rather than errors."""
+
+        def pick(name: str, allowed) -> str:
+            value = params.get(name, "")[:40]
+            return value if value in allowed else ""
+
+        return cls(
+            category=pick("category", category_slugs),
+            pricing=pick("pricing", Tool.Pricing.values),
+            verdict=pick("verdict", VERDICT_LABELS),
+            sort=pick("sort", SORTS) or DEFAULT_SORT,
+        )
+
+    def apply(self, tools: QuerySet) -> QuerySet:
+        if self.category:
+            tools = tools.filter(category__slug=self.category)
+        if self.pricing:
+            tools = tools.filter(pricing_model=self.pricing)
+        if self.verdict:
+            tools = tools.filter(panel_verdict=self.verdict)
+        return tools.order_by(*SORTS[self.sort][1])
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.category or self.pricing or self.verdict)
+
+
+def directory_queryset() -> QuerySet:
+    community_total = F("community_ships") + F("community_skips")
+    return (
+        Tool.objects.published()
+        .for_cards()
+        .annotate(
+            community_ship_percent=Case(
+                When(community_ships=0, community_skips=0, then=Value(None)),
+                default=F("community_ships") * 100.0 / community_total,
+                output_field=FloatField(),
+            )
+        )
+    )
+
+
+def filter_choices() -> dict:
+    return {
+        "categories": list(Category.objects.order_by("order", "name").only("name", "slug")),
+        "pricing": Tool.Pricing.choices,
+        "verdicts": list(VERDICT_LABELS.items()),
+        "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+    }
