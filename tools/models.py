@@ -164,3 +164,17 @@ class Tool(models.Model):
             self.community_ships = annotated.community_ships
             self.community_skips = annotated.community_skips
         return CommunityTally.from_annotations(self)
+
+
+class ComparisonView(models.Model):
+    """How often a comparison page was viewed; written in batches by tools.popularity."""
+
+    pair = models.CharField(max_length=400, unique=True)
+    views = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["-views"])]
+
+    def __str__(self) -> str:
+        return f"{self.pair}: {self.views}"

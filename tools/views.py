@@ -23,6 +23,7 @@ from tools.compare import (
 )
 from tools.directory import DirectoryQuery, directory_queryset, filter_choices
 from tools.models import Category, Tool
+from tools.popularity import popular_comparisons, record_view
 from tools.seo import software_application
 from votes.personalise import personalise, widget_data
 
@@ -71,10 +72,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "picker_tools": sorted(tools, key=lambda tool: tool.name.lower()),
             "featured": featured[:8],
             "latest": latest[:6],
+            "popular": popular_comparisons(6),
         }
         return Built("tools/home.html", context, deps=[])
 
-    return serve(request, "home", ["catalog"], build)
+    return serve(request, "home", ["catalog", "popular"], build)
 
 
 @require_safe
@@ -168,7 +170,10 @@ def compare(request: HttpRequest, pair: str) -> HttpResponse:
             widgets=[widget_data(tool) for tool in tools],
         )
 
-    return serve(request, f"compare:{pair}", [f"tool:{slug}" for slug in slugs], build)
+    response = serve(request, f"compare:{pair}", [f"tool:{slug}" for slug in slugs], build)
+    if response.status_code in (200, 304):
+        record_view(pair)
+    return response
 
 
 @require_safe
@@ -208,7 +213,12 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if category is None:
             return not_found(request, reason=f"We have no category called “{slug}”.", words=[])
         tools = list(category.tools.published().for_cards().order_by(*BY_PANEL, "name"))
-        context = {"category": category, "tools": tools, "pairs": list(combinations(tools[:4], 2))}
+        context = {
+            "category": category,
+            "tools": tools,
+            "pairs": list(combinations(tools[:4], 2)),
+            "popular": popular_comparisons(6, category_id=category.pk),
+        }
         return Built(
             "tools/category_detail.html",
             context,
@@ -216,7 +226,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
             widgets=[widget_data(tool) for tool in tools],
         )
 
-    return serve(request, f"category:{slug}", [f"category:{slug}"], build)
+    return serve(request, f"category:{slug}", [f"category:{slug}", "popular"], build)
 
 
 @require_safe

@@ -26,3 +26,9 @@ def ld_json(data: object) -> str:
 def compare_url(*tools) -> str:
     """The canonical URL of the comparison of these tools, whatever order they come in."""
     return reverse("tools:compare", args=[canonical_pair([tool.slug for tool in tools])])
+
+
+@register.filter
+def compare_href(tools) -> str:
+    """`{{ group|compare_href }}`: compare_url for a list of tools."""
+    return compare_url(*tools)

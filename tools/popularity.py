@@ -1,0 +1,94 @@
+"""Counting comparison page views without a database write per view.
+
+Each process counts views in memory and, at most every FLUSH_SECONDS, adds its counts to
+Postgres in one `INSERT ... ON CONFLICT DO UPDATE SET views = views + excluded.views`. Several
+workers and hosts simply add up. A crash loses at most a few seconds of counts: fine for a
+popularity ranking, which is all this feeds.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+from collections import Counter
+
+from django.db import DatabaseError, connection
+from django.utils import timezone
+
+from comparesite.pagecache import bump
+from tools.compare import SEPARATOR
+from tools.models import ComparisonView, Tool
+
+logger = logging.getLogger(__name__)
+FLUSH_SECONDS = 30
+
+_lock = threading.Lock()
+_pending: Counter[str] = Counter()
+_last_flush = time.monotonic()
+
+
+def record_view(pair: str) -> None:
+    """Count one view of a canonical comparison; flush now and then."""
+    global _last_flush
+    with _lock:
+        _pending[pair] += 1
+        due = time.monotonic() - _last_flush >= FLUSH_SECONDS
+        if due:
+            _last_flush = time.monotonic()
+    if due:
+        flush()
+
+
+def flush() -> int:
+    """Add the pending counts to the database; return how many pairs were written."""
+    with _lock:
+        counts = dict(_pending)
+        _pending.clear()
+    if not counts:
+        return 0
+    table = ComparisonView._meta.db_table  # our own table name, not input
+    sql = (
+        f"INSERT INTO {table} (pair, views, updated_at) VALUES (%s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (pair) DO UPDATE SET views = {table}.views + EXCLUDED.views, "
+        "updated_at = EXCLUDED.updated_at"
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                sql, [(pair, views, timezone.now()) for pair, views in counts.items()]
+            )
+    except DatabaseError:
+        logger.warning("could not write comparison views; keeping them for the next flush")
+        with _lock:
+            _pending.update(counts)
+        return 0
+    bump("popular")
+    return len(counts)
+
+
+atexit.register(lambda: flush() if _pending else None)
+
+
+def popular_comparisons(limit: int, *, category_id: int | None = None) -> list[list[Tool]]:
+    """The most viewed comparisons whose tools are all published (two queries)."""
+    pairs = list(
+        ComparisonView.objects.order_by("-views", "pair").values_list("pair", flat=True)[:200]
+    )
+    slugs = {slug for pair in pairs for slug in pair.split(SEPARATOR)}
+    tools = {
+        tool.slug: tool
+        for tool in Tool.objects.published().with_panel_summary().filter(slug__in=slugs)
+    }
+    found = []
+    for pair in pairs:
+        group = [tools.get(slug) for slug in pair.split(SEPARATOR)]
+        if None in group:
+            continue
+        if category_id is not None and any(tool.category_id != category_id for tool in group):
+            continue
+        found.append(group)
+        if len(found) == limit:
+            break
+    return found
