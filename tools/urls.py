@@ -12,4 +12,5 @@ urlpatterns = [
     path("tools/<slug:slug>/", views.tool_detail, name="detail"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("search/", views.search, name="search"),
+    path("search/suggest/", views.suggest, name="suggest"),
 ]

@@ -252,6 +252,17 @@ MAX_QUERY_LENGTH = 100
 
 
 @require_safe
+@vary_on_headers("HX-Request")
+def suggest(request: HttpRequest) -> HttpResponse:
+    """As-you-type suggestions for the header search box (an htmx fragment)."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    tools = list(Tool.objects.published().search(query).only("name", "slug")[:6]) if query else []
+    response = render(request, "tools/search.html#suggestions", {"query": query, "results": tools})
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     context: dict = {"query": query[:MAX_QUERY_LENGTH], "results": [], "error": ""}

@@ -8,7 +8,8 @@ def test_it_offers_a_picker_that_works_without_javascript(client, reference_pair
     content = client.get("/").content.decode()
     assert '<form class="picker" action="/compare/" method="get">' in content
     assert 'name="a"' in content and 'name="b"' in content
-    assert '<option value="mistral-3b">Mistral 3B</option>' in content
+    assert 'list="tool-names"' in content
+    assert '<option value="Mistral 3B"></option>' in content
 
 
 def test_it_features_comparisons_latest_verdicts_and_categories(client, reference_pair):
@@ -64,3 +65,20 @@ def test_search_handles_empty_odd_and_overlong_queries(client, reference_pair):
     response = client.get("/search/", {"q": "x" * 5000})
     assert response.status_code == 400
     assert "too long" in response.content.decode()
+
+
+def test_the_header_suggests_tools_as_you_type(client, reference_pair):
+    response = client.get("/search/suggest/", {"q": "mist"}, HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in content
+    assert 'href="/tools/mistral-3b/"' in content
+    assert 'href="/search/?q=mist"' in content
+    assert client.get("/search/suggest/", {"q": "zzzz"}).content.decode().count("No tool") == 1
+    assert client.get("/search/suggest/").content.strip() == b""
+
+
+def test_every_page_has_a_header_search_that_works_as_a_plain_form(client, reference_pair):
+    content = client.get("/tools/mistral-3b/").content.decode()
+    assert '<form class="header-search" action="/search/" method="get" role="search">' in content
+    assert 'hx-trigger="input changed delay:250ms, search"' in content
