@@ -194,6 +194,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "tool": tool,
             "scorecard": rows,
             "others": others,
+            "picker_selected": [tool.name, ""],
             "structured_data": software_application(tool, reviews_of(tool, rows), absolute(tool)),
         }
         return Built(

@@ -52,3 +52,12 @@ def test_an_unknown_tool_gets_a_helpful_404(client, reference_pair):
     response = client.get("/tools/mistral-3c/")
     assert response.status_code == 404
     assert 'href="/tools/mistral-3b/"' in response.content.decode()
+
+
+def test_it_offers_the_picker_with_this_tool_filled_in(client, reference_pair, neighbours):
+    content = client.get("/tools/mistral-3b/").content.decode()
+    assert 'id="pick-a" name="a" type="text" list="tool-names"' in content
+    assert 'value="Mistral 3B" placeholder' in content
+    assert '<option value="Neighbour 0"></option>' in content
+    response = client.get("/compare/", {"a": "Mistral 3B", "b": "Neighbour 0"})
+    assert response["Location"] == "/compare/mistral-3b-vs-neighbour-0/"
