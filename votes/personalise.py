@@ -7,8 +7,10 @@ first is replaced by the second; then the real CSRF token replaces the placehold
 
 from __future__ import annotations
 
+from functools import lru_cache
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -29,8 +31,19 @@ def widget_data(tool) -> dict:
 
 
 def _render(name: str, tool: dict, path: str, **state) -> str:
+    # In development templates change under a running server: render afresh every time.
+    render = _render_cached.__wrapped__ if settings.DEBUG else _render_cached
+    return render(name, tuple(sorted(tool.items())), path, tuple(sorted(state.items())))
+
+
+@lru_cache(maxsize=4096)
+def _render_cached(name: str, tool: tuple, path: str, state: tuple) -> str:
+    """Widgets depend only on these arguments (the token is a placeholder), so a popular
+    page's variants are rendered once per process, not once per request."""
     context = {
-        "tool": SimpleNamespace(**{**tool, "my_vote": None, "is_bookmarked": False, **state}),
+        "tool": SimpleNamespace(
+            **{**dict(tool), "my_vote": None, "is_bookmarked": False, **dict(state)}
+        ),
         "csrf_token": CSRF_PLACEHOLDER,
         "here": path,
     }
