@@ -11,6 +11,21 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 
+class HealthCheckMiddleware:
+    """Answer /healthz before host validation and HTTPS redirects: load balancers and the
+    Docker healthcheck call it by IP address over plain HTTP."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz":
+            from comparesite.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
 class DatabaseUnavailableMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response

@@ -227,7 +227,8 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
             widgets=[widget_data(tool) for tool in tools],
         )
 
-    return serve(request, f"category:{slug}", [f"category:{slug}", "popular"], build)
+    known = [f"category:{slug}", f"tally:{slug}", "popular"]
+    return serve(request, f"category:{slug}", known, build)
 
 
 @require_safe

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape, linebreaks
 
 from verdicts.models import Review
 
@@ -26,7 +27,8 @@ class LatestVerdictsFeed(Feed):
         return f"{review.reviewer.name} on {review.tool.name}: {review.score_line}"
 
     def item_description(self, review: Review) -> str:
-        return review.body
+        # Atom summaries are HTML: escape the plain text and keep its paragraphs.
+        return linebreaks(escape(review.body))
 
     def item_link(self, review: Review) -> str:
         return f"{review.tool.get_absolute_url()}#critic-{review.reviewer.slug}"

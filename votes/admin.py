@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from comparesite.pagecache import bump
+from votes.identity import forget_visitor_state
 from votes.models import Bookmark, Visitor, Vote
 
 
@@ -24,13 +25,23 @@ class VoteAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        bump(f"tool:{obj.tool.slug}")
+        self.delete_queryset(request, Vote.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        slugs = set(queryset.values_list("tool__slug", flat=True))
+        affected = list(
+            queryset.values_list("tool__slug", "tool__category__slug", "visitor_id").distinct()
+        )
         super().delete_queryset(request, queryset)
-        bump(*(f"tool:{slug}" for slug in slugs))
+        # The figures on every page showing these tools, and the voters' own pressed buttons.
+        bump(
+            *(
+                name
+                for tool, category, _ in affected
+                for name in (f"tool:{tool}", f"tally:{category}")
+            )
+        )
+        for visitor_id in {visitor for _, _, visitor in affected}:
+            forget_visitor_state(visitor_id)
 
 
 @admin.register(Bookmark)

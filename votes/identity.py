@@ -134,9 +134,9 @@ def visitor_state(request: HttpRequest) -> VisitorState:
                         Vote.objects.filter(visitor_id=visitor_id).values_list("tool_id", "value")
                     ),
                     bookmarks=list(
-                        Bookmark.objects.filter(visitor_id=visitor_id).values_list(
-                            "tool_id", flat=True
-                        )
+                        Bookmark.objects.filter(
+                            visitor_id=visitor_id, tool__is_published=True
+                        ).values_list("tool_id", flat=True)
                     ),
                 )
                 _cache_set(_state_key(visitor_id), state, STATE_TIMEOUT)

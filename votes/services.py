@@ -29,7 +29,9 @@ def cast_vote(*, visitor_id: int, tool: Tool, value: str) -> None:
             unique_fields=["visitor", "tool"],
             update_fields=["value", "updated_at"],
         )
-    bump(f"tool:{tool.slug}")  # the tally changed: cached pages showing it are stale
+    # The tally changed: pages showing it are stale. Category pages list every tool's tally
+    # and must know that before they query, hence the category-wide name.
+    bump(f"tool:{tool.slug}", f"tally:{tool.category.slug}")
     forget_visitor_state(visitor_id)
 
 

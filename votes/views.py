@@ -43,7 +43,7 @@ def refuse(request: HttpRequest, tool: Tool | None, message: str, status: int) -
 
 
 def published_tool(slug: str) -> Tool | None:
-    return Tool.objects.published().filter(slug=slug).first()
+    return Tool.objects.published().select_related("category").filter(slug=slug).first()
 
 
 @require_POST

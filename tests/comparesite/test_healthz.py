@@ -27,3 +27,12 @@ def test_it_answers_503_when_the_database_is_unreachable(client, monkeypatch):
 
 def test_it_rejects_post(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_answers_whatever_host_a_load_balancer_uses(client, settings):
+    settings.ALLOWED_HOSTS = ["compare.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
+    assert response.status_code == 200
+    assert client.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400

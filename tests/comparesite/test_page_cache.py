@@ -117,3 +117,51 @@ def test_the_bookmarks_fragment_is_private_and_varies_on_htmx(client, reference_
     response = client.get("/bookmarks/", HTTP_HX_REQUEST="true")
     assert response["Cache-Control"] == "private, no-cache"
     assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_committed_while_the_category_page_renders_is_not_lost(
+    client, reference_pair, monkeypatch
+):
+    from comparesite import pagecache
+
+    real_render = pagecache.render_to_string
+    voter = Client()
+
+    def render_with_a_vote_in_between(*args, **kwargs):
+        html = real_render(*args, **kwargs)
+        if not getattr(render_with_a_vote_in_between, "done", False):
+            render_with_a_vote_in_between.done = True
+            voter.post("/tools/mistral-3b/vote/", {"value": "ship"})
+        return html
+
+    monkeypatch.setattr(pagecache, "render_to_string", render_with_a_vote_in_between)
+    client.get("/categories/developer-tools/")
+    assert "100% ship · 1 vote" in client.get("/categories/developer-tools/").content.decode()
+
+
+def test_a_moderators_deletion_clears_the_voters_pressed_button(client, reference_pair, editor):
+    from votes.models import Vote
+
+    client.post("/tools/mistral-3b/vote/", {"value": "ship"})
+    assert 'aria-pressed="true"' in client.get("/tools/mistral-3b/").content.decode()
+    vote = Vote.objects.get()
+    response = editor.post(
+        reverse("admin:votes_vote_changelist"),
+        {"action": "delete_selected", "_selected_action": [vote.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    content = client.get("/tools/mistral-3b/").content.decode()
+    assert 'aria-pressed="true"' not in content
+    assert "No community votes yet" in content
+
+
+def test_the_bookmark_count_leaves_out_unpublished_tools(client, reference_pair):
+    client.post("/tools/mistral-3b/bookmark/", {"action": "add"})
+    client.post("/tools/code-llama-4/bookmark/", {"action": "add"})
+    reference_pair[0].is_published = False
+    reference_pair[0].save()
+    from votes.identity import forget_visitor_state
+
+    forget_visitor_state(client.session["visitor_id"])
+    assert '<span id="bookmark-count" class="count">1</span>' in client.get("/").content.decode()

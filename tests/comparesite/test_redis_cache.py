@@ -76,3 +76,13 @@ def test_with_redis_down_state_changes_are_refused_and_say_so(redis_down, refere
     assert response.status_code == 503
     assert "record that right now" in response.content.decode()
     assert not Vote.objects.exists()
+
+
+def test_with_redis_down_a_visitor_with_a_session_still_gets_pages(reference_pair, client):
+    client.post("/tools/mistral-3b/vote/", {"value": "ship"})
+    with override_settings(CACHES=redis_cache("redis://127.0.0.1:9/0")):
+        page = client.get("/tools/mistral-3b/")
+        assert page.status_code == 200
+        assert 'value="clear" aria-pressed="true"' in page.content.decode()
+        assert client.post("/tools/mistral-3b/vote/", {"value": "skip"}).status_code == 503
+    assert Vote.objects.get().value == "ship"

@@ -44,6 +44,22 @@ def test_production_settings_pass_check_deploy_without_warnings():
         DEBUG="false",
         SECRET_KEY="a-long-random-production-secret-" + "x9Q#k2" * 10,
         ALLOWED_HOSTS="compare.example.com",
+        SITE_URL="https://compare.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_site_url_is_not_the_public_https_address():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-" + "x9Q#k2" * 10,
+        ALLOWED_HOSTS="compare.example.com",
+        SITE_URL="http://127.0.0.1:8000",
+    )
+    assert result.returncode != 0
+    assert "comparesite.W001" in result.stdout + result.stderr

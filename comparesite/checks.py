@@ -1,0 +1,18 @@
+"""Deployment checks of our own, run by `manage.py check --deploy`."""
+
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def site_url_is_public_https(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    url = settings.SITE_URL
+    if url.startswith("https://") and "127.0.0.1" not in url and "localhost" not in url:
+        return []
+    return [
+        checks.Warning(
+            f"SITE_URL is {url!r}: canonical links, the sitemap and email links would point there.",
+            hint="Set SITE_URL to the site's public https address.",
+            id="comparesite.W001",
+        )
+    ]
