@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
 from votes.models import Bookmark, Visitor, Vote
 
@@ -65,12 +66,23 @@ def get_or_create_visitor_id(request: HttpRequest, *, fresh: bool = False) -> in
         return visitor_id
     if request.user.is_authenticated:
         visitor, _ = Visitor.objects.get_or_create(user=request.user)
+    elif (key := _browser_key(request)) and not fresh:
+        visitor, _ = Visitor.objects.get_or_create(anon_key=key)
     else:
         visitor = Visitor.objects.create()
     _remember(request, visitor.pk)
     request._visitor_id = visitor.pk
     request.__dict__.pop("_visitor_state", None)
     return visitor.pk
+
+
+def _browser_key(request: HttpRequest) -> str | None:
+    """Stable per browser before any session exists: derived from its CSRF secret, which every
+    accepted POST carries. Hashed with the site's key so the secret itself is never stored."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return None
+    return salted_hmac("votes.visitor", secret, algorithm="sha256").hexdigest()
 
 
 def act_as_visitor(request: HttpRequest, write) -> int:
