@@ -240,6 +240,10 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 0 if DEBUG else 31536000
+# Development and tests serve straight from the source folders (tests run with DEBUG forced off
+# by pytest-django, so say it here rather than rely on whitenoise's DEBUG default).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
     # whitenoise serves from the finders in development; an absent STATIC_ROOT only makes it warn.
     STATIC_ROOT.mkdir(exist_ok=True)

@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.factories import CategoryFactory, ReviewerFactory, ReviewFactory, ToolFactory
@@ -23,6 +28,35 @@ def make_reviewed_tool(panel):
         return tool
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _no_buffered_page_views():
+    """Compare pages count views in memory; none may outlive its test (or the test database)."""
+    from tools import popularity
+
+    yield
+    popularity._pending.clear()
+
+
+@pytest.fixture(scope="session")
+def collected_static_root(tmp_path_factory):
+    """Hashed, compressed static files for tests that run the production configuration."""
+    root = tmp_path_factory.mktemp("static")
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "collectstatic-" + "c" * 40,
+        "STATIC_ROOT": str(root),
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        check=True,
+    )
+    return root
 
 
 @pytest.fixture(autouse=True)

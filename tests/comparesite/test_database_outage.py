@@ -62,11 +62,12 @@ def throwaway_postgres():
 
 
 def test_pages_answer_503_while_the_database_is_down_and_recover_by_themselves(
-    throwaway_postgres,
+    throwaway_postgres, collected_static_root
 ):
     port = free_port()
     env = {
         **os.environ,
+        "STATIC_ROOT": str(collected_static_root),
         "DATABASE_URL": throwaway_postgres.get_uri(database="postgres"),
         "DEBUG": "false",
         "SECRET_KEY": "outage-test-" + "k" * 40,

@@ -65,9 +65,12 @@ def database_url() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_production_sends_hsts_secure_cookies_and_redirects_to_https(reference_pair):
+def test_production_sends_hsts_secure_cookies_and_redirects_to_https(
+    reference_pair, collected_static_root
+):
     env = {
         **os.environ,
+        "STATIC_ROOT": str(collected_static_root),
         "DEBUG": "false",
         "SECRET_KEY": "header-test-" + "s" * 40,
         "ALLOWED_HOSTS": "testserver",
