@@ -155,6 +155,8 @@ def compare(request: HttpRequest, pair: str) -> HttpResponse:
             "title": " vs ".join(tool.name for tool in tools),
             "can_add": len(tools) < MAX_TOOLS and bool(alternatives),
             "addable": sorted(alternatives, key=lambda tool: tool.name.lower()),
+            # Suggestions for the picker: these tools and their neighbours (any name works).
+            "picker_tools": sorted([*tools, *alternatives], key=lambda tool: tool.name.lower()),
             "decision_rows": decision_rows(tools),
             "scorecard": rows,
             "related": related,

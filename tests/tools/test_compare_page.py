@@ -245,3 +245,10 @@ def test_an_anonymous_reader_costs_fewer_queries_than_a_visitor(
     with django_assert_max_num_queries(8) as visitor:
         client.get(URL)
     assert len(anonymous.captured_queries) < len(visitor.captured_queries)
+
+
+def test_it_offers_the_picker_to_compare_something_else(client, reference_pair, neighbours):
+    content = client.get(URL).content.decode()
+    section = content.split('id="another-title"', 1)[1]
+    assert '<form class="picker" action="/compare/" method="get">' in section
+    assert '<option value="Neighbour 1"></option>' in section
