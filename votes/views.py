@@ -46,17 +46,36 @@ def published_tool(slug: str) -> Tool | None:
     return Tool.objects.published().select_related("category").filter(slug=slug).first()
 
 
-@require_POST
-def vote(request: HttpRequest, slug: str) -> HttpResponse:
+def accept(
+    request: HttpRequest, slug: str, *, field: str, allowed, scope: str, problem: str
+) -> tuple[Tool, str] | HttpResponse:
+    """The front half of every in-place action: a published tool, an allowed value, within
+    the rate limits. Anything else is answered here, and nothing has changed."""
     tool = published_tool(slug)
     if tool is None:
         return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
-    value = request.POST.get("value", "")
-    if value not in VOTE_VALUES:
-        return refuse(request, tool, "A vote must be ship, skip or clear.", status=400)
-    refusal = check_rate(request, "vote", current_visitor_id(request))
+    value = request.POST.get(field, "")
+    if value not in allowed:
+        return refuse(request, tool, problem, status=400)
+    refusal = check_rate(request, scope, current_visitor_id(request))
     if refusal:
         return refuse(request, tool, refusal.message, status=refusal.status)
+    return tool, value
+
+
+@require_POST
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    accepted = accept(
+        request,
+        slug,
+        field="value",
+        allowed=VOTE_VALUES,
+        scope="vote",
+        problem="A vote must be ship, skip or clear.",
+    )
+    if isinstance(accepted, HttpResponse):
+        return accepted
+    tool, value = accepted
 
     act_as_visitor(
         request, lambda visitor_id: cast_vote(visitor_id=visitor_id, tool=tool, value=value)
@@ -76,15 +95,17 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def bookmark(request: HttpRequest, slug: str) -> HttpResponse:
-    tool = published_tool(slug)
-    if tool is None:
-        return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
-    action = request.POST.get("action", "")
-    if action not in BOOKMARK_ACTIONS:
-        return refuse(request, tool, "A bookmark action must be add or remove.", status=400)
-    refusal = check_rate(request, "bookmark", current_visitor_id(request))
-    if refusal:
-        return refuse(request, tool, refusal.message, status=refusal.status)
+    accepted = accept(
+        request,
+        slug,
+        field="action",
+        allowed=BOOKMARK_ACTIONS,
+        scope="bookmark",
+        problem="A bookmark action must be add or remove.",
+    )
+    if isinstance(accepted, HttpResponse):
+        return accepted
+    tool, action = accepted
 
     act_as_visitor(
         request, lambda visitor_id: set_bookmark(visitor_id=visitor_id, tool=tool, action=action)

@@ -75,7 +75,7 @@ def test_hostile_paths_get_a_4xx(hostile, path):
     assert_safe(response, path)
 
 
-@pytest.mark.parametrize("page,params", itertools.product(PAGES, HOSTILE_QUERIES))
+@pytest.mark.parametrize("page,params", list(itertools.product(PAGES, HOSTILE_QUERIES)))
 def test_hostile_query_strings_on_every_page(hostile, page, params):
     response = hostile.get(page, params)
     assert_safe(response, str(params))
