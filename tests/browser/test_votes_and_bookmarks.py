@@ -409,3 +409,11 @@ def test_vote_and_bookmark_without_javascript(open_page, live_server):
     expect_community(page, MISTRAL, "100% ship · 1 vote", "ship")
     assert votes_on("mistral-3b") == ["ship"]
     assert_quiet(watch)
+
+
+def test_without_javascript_the_bookmarks_panel_points_to_the_page(open_page):
+    page, watch = open_page(COMPARE_PATH, javascript=False)
+    panel = page.locator("#bookmarks-panel")
+    expect(panel.get_by_text("Loading bookmarks")).to_be_hidden()
+    expect(panel.get_by_role("link", name="your bookmarks page")).to_be_visible()
+    assert not watch.console_errors
