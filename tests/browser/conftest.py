@@ -18,8 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import CategoryFactory
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -144,40 +142,13 @@ def open_page(browser, live_server):
 
 
 @pytest.fixture
-def site_data(transactional_db, make_reviewed_tool):
-    """The reference comparison: Code Llama 4 vs Mistral 3B in Developer Tools, plus two rivals.
+def site_data(transactional_db, reference_pair, make_reviewed_tool):
+    """The reference comparison (tests/conftest.py's `reference_pair`) plus two rivals.
 
     `live_server` serves from another thread, so the data must be committed: transactional_db.
     """
-    category = CategoryFactory(
-        name="Developer Tools",
-        slug="developer-tools",
-        description="Assistants that write, review and explain code.",
-    )
-    code_llama = make_reviewed_tool(
-        (84, "ship"),
-        (78, "ship"),
-        (81, "ship"),
-        (55, "skip"),
-        name="Code Llama 4",
-        slug="code-llama-4",
-        maker="Meta",
-        category=category,
-        tagline="Local code completion you can run on your own hardware",
-        licence="Llama Community License",
-    )
-    mistral = make_reviewed_tool(
-        (87, "ship"),
-        (80, "ship"),
-        (84, "ship"),
-        (75, "ship"),
-        name="Mistral 3B",
-        slug="mistral-3b",
-        maker="Mistral AI",
-        category=category,
-        tagline="A small model for fast edits on a laptop",
-        licence="Apache-2.0",
-    )
+    code_llama, mistral = reference_pair
+    category = code_llama.category
     rivals = [
         make_reviewed_tool(
             (70, "ship"),
@@ -189,11 +160,6 @@ def site_data(transactional_db, make_reviewed_tool):
             maker="Acme AI",
             category=category,
         ),
-        make_reviewed_tool(
-            name="Refactor Bot",
-            slug="refactor-bot",
-            maker="Bots Inc",
-            category=category,
-        ),
+        make_reviewed_tool(name="Refactor Bot", slug="refactor-bot", category=category),
     ]
     return {"category": category, "code_llama": code_llama, "mistral": mistral, "rivals": rivals}
