@@ -29,6 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce
 
 from verdicts.models import Review, Reviewer
@@ -95,16 +96,13 @@ def _other_reviewers_lean() -> Coalesce:
     return _per_tool(others, lean=_lean("verdict"))
 
 
-def _community_lean() -> Coalesce:
-    from votes.models import Vote
+def _community_lean() -> Expression:
+    """Ships minus skips in the tool's tally (kept by the database, see votes.Tally)."""
+    return Coalesce(F("tool__tally__ships"), 0) - Coalesce(F("tool__tally__skips"), 0)
 
-    return _per_tool(Vote.objects.filter(tool=OuterRef("tool")), lean=_lean("value"))
 
-
-def _community_votes() -> Coalesce:
-    from votes.models import Vote
-
-    return _per_tool(Vote.objects.filter(tool=OuterRef("tool")), votes=Count("pk"))
+def _community_votes() -> Expression:
+    return Coalesce(F("tool__tally__ships"), 0) + Coalesce(F("tool__tally__skips"), 0)
 
 
 def calibration_for(reviewers: Iterable[Reviewer]) -> dict[int, Calibration]:

@@ -59,6 +59,26 @@ class Vote(models.Model):
         return f"{self.visitor} votes {self.value} on {self.tool}"
 
 
+class Tally(models.Model):
+    """A tool's community figures, kept equal to its Vote rows by the database itself.
+
+    A Postgres trigger on votes_vote (migration 0003) adds and subtracts in the same transaction
+    as every insert, update and delete, whichever code path wrote them: the vote endpoint, the
+    admin, a cascade from a deleted visitor or tool, or plain SQL. Nothing in Python writes
+    here, so the figures cannot drift from the rows, and reading them is a join instead of a
+    count over every vote. Tools nobody has voted on have no row (read as 0 and 0).
+    """
+
+    tool = models.OneToOneField(
+        "tools.Tool", on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    ships = models.PositiveIntegerField(default=0)
+    skips = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.tool_id}: {self.ships} ship, {self.skips} skip"
+
+
 class Bookmark(models.Model):
     visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="bookmarks")
     tool = models.ForeignKey("tools.Tool", on_delete=models.CASCADE, related_name="bookmarks")

@@ -1,14 +1,14 @@
 """The community figure for a tool: '68% ship · 25 votes' or 'No community votes yet'.
 
-Counted from the Vote rows by the database on every read (no stored counter that can drift),
-via correlated subqueries so it composes with the panel annotations without multiplying rows.
+Read from votes.Tally, which a database trigger keeps equal to the Vote rows (see that model):
+a join per tool card instead of counting every vote on every read.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import F
 from django.db.models.functions import Coalesce
 
 SHIP = "ship"
@@ -16,27 +16,19 @@ SKIP = "skip"
 
 
 def community_expressions() -> dict:
-    from votes.models import Vote
-
-    def count(value: str) -> Coalesce:
-        subquery = (
-            Vote.objects.filter(tool=OuterRef("pk"), value=value)
-            .order_by()
-            .values("tool")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return Coalesce(Subquery(subquery, output_field=IntegerField()), Value(0))
-
-    return {"community_ships": count(SHIP), "community_skips": count(SKIP)}
-
-
-def community_aggregate() -> dict:
-    """The same figures for a Vote queryset (one tool's votes)."""
+    """Annotations for a Tool queryset: community_ships and community_skips."""
     return {
-        "community_ships": Count("pk", filter=Q(value=SHIP)),
-        "community_skips": Count("pk", filter=Q(value=SKIP)),
+        "community_ships": Coalesce(F("tally__ships"), 0),
+        "community_skips": Coalesce(F("tally__skips"), 0),
     }
+
+
+def read_tally(tool_id: int) -> tuple[int, int]:
+    """One tool's (ships, skips), as committed."""
+    from votes.models import Tally
+
+    found = Tally.objects.filter(tool_id=tool_id).values_list("ships", "skips").first()
+    return found or (0, 0)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from votes.identity import (
     current_visitor_id,
 )
 from votes.services import BOOKMARK_ACTIONS, VOTE_VALUES, cast_vote, set_bookmark
-from votes.tally import community_aggregate
+from votes.tally import read_tally
 
 VOTE_WORDS = {"ship": "a ship vote", "skip": "a skip vote"}
 
@@ -83,8 +83,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
 
     if not request.htmx:
         return redirect_back(request, tool)
-    tally = tool.votes.aggregate(**community_aggregate())
-    tool.community_ships, tool.community_skips = tally["community_ships"], tally["community_skips"]
+    tool.community_ships, tool.community_skips = read_tally(tool.pk)
     tool.my_vote = None if value == "clear" else value
     if value == "clear":
         message = f"Your vote on {tool.name} is withdrawn. Community: {tool.community}."
