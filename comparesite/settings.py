@@ -145,6 +145,8 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured(
         "comparesite runs on PostgreSQL only; DATABASE_URL must be postgres://"
     )
+# The stock backend plus a health check that needs no round trip (comparesite/postgres/base.py).
+DATABASES["default"]["ENGINE"] = "comparesite.postgres"
 if os.environ.get("TEST_DATABASE_NAME"):
     # Lets two test runs share one server without fighting over test_<name>.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
