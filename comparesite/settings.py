@@ -313,9 +313,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# Sessions exist only for visitors who voted, bookmarked or signed in: one primary-key read
-# per request, and they keep working while Redis is down (cached_db would not).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions exist only for visitors who voted, bookmarked or signed in. Read from the cache,
+# kept in the database, and still working while Redis is down (comparesite/sessions.py).
+SESSION_ENGINE = "comparesite.sessions"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")

@@ -1,6 +1,6 @@
 """schema.org structured data for tool and compare pages.
 
-Only the panel's editorial reviews are described; no AggregateRating is made up from ship/skip
+Only the panel's editorial reviews are described (author, date and score); no AggregateRating is made up from ship/skip
 votes, which search engines treat as spam.
 """
 
@@ -24,7 +24,8 @@ def software_application(tool: Tool, reviews: list[Review], url: str) -> dict:
                 "@type": "Review",
                 "author": {"@type": "Person", "name": review.reviewer.name},
                 "datePublished": review.published_at.date().isoformat(),
-                "reviewBody": review.body,
+                # No reviewBody: the paragraph is on the page already, and repeating every
+                # critic's text here made a compare page a quarter heavier.
                 "reviewRating": {
                     "@type": "Rating",
                     "ratingValue": review.score,

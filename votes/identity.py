@@ -90,8 +90,9 @@ def act_as_visitor(request: HttpRequest, write) -> int:
     that is gone, start a new one and try once more. Returns the visitor id used."""
     visitor_id = get_or_create_visitor_id(request)
     try:
-        with transaction.atomic():
-            write(visitor_id)
+        # Each write is one statement: outside a transaction it commits on its own, and a
+        # missing Visitor fails it right there (the foreign key is checked at its commit).
+        write(visitor_id)
     except IntegrityError:
         visitor_id = get_or_create_visitor_id(request, fresh=True)
         write(visitor_id)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.utils import timezone
+
 from comparesite.pagecache import bump
 from tools.models import Tool
 from votes.identity import forget_visitor_state
@@ -12,23 +15,31 @@ VOTE_VALUES = (Vote.Value.SHIP, Vote.Value.SKIP, CLEAR)
 BOOKMARK_ACTIONS = ("add", "remove")
 
 
+# One statement each, so that outside a transaction a vote is a single round trip and holds
+# the row locks (its own row, and the tool's tally row through the trigger) only while
+# Postgres runs it: on a popular tool every voter queues on that tally row. A repeated vote
+# matches the WHERE clause of neither and writes nothing.
+UPSERT_VOTE = """
+    INSERT INTO votes_vote (visitor_id, tool_id, value, created_at, updated_at)
+    VALUES (%(visitor)s, %(tool)s, %(value)s, %(now)s, %(now)s)
+    ON CONFLICT (visitor_id, tool_id) DO UPDATE
+        SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
+        WHERE votes_vote.value <> EXCLUDED.value
+"""
+WITHDRAW_VOTE = "DELETE FROM votes_vote WHERE visitor_id = %(visitor)s AND tool_id = %(tool)s"
+
+
 def cast_vote(*, visitor_id: int, tool: Tool, value: str) -> None:
     """Set the visitor's vote on the tool to `value` (ship, skip), or withdraw it (clear).
 
-    Sets state, never toggles: repeating a request changes nothing. The insert uses
-    INSERT ... ON CONFLICT DO UPDATE, so parallel requests by one visitor end in one row.
+    Sets state, never toggles: repeating a request changes nothing, and parallel requests by
+    one visitor end in one row (INSERT ... ON CONFLICT).
     """
     if value not in VOTE_VALUES:
         raise ValueError(f"not a vote: {value!r}")
-    if value == CLEAR:
-        Vote.objects.filter(visitor_id=visitor_id, tool=tool).delete()
-    else:
-        Vote.objects.bulk_create(
-            [Vote(visitor_id=visitor_id, tool=tool, value=value)],
-            update_conflicts=True,
-            unique_fields=["visitor", "tool"],
-            update_fields=["value", "updated_at"],
-        )
+    params = {"visitor": visitor_id, "tool": tool.pk, "value": value, "now": timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(WITHDRAW_VOTE if value == CLEAR else UPSERT_VOTE, params)
     # The tally changed: pages showing it are stale. Category pages list every tool's tally
     # and must know that before they query, hence the category-wide name.
     bump(f"tool:{tool.slug}", f"tally:{tool.category.slug}")
