@@ -24,12 +24,13 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("feeds/verdicts/", LatestVerdictsFeed(), name="verdicts_feed"),
+    # The public pages first: most requests are for them, and resolving stops at the first match.
+    path("", include("tools.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("reviewers/", include("verdicts.urls")),
     path("disagreements/", verdicts.views.disagreements, name="disagreements"),
     path("", include("votes.urls")),
     path("newsletter/", include("newsletter.urls")),
-    path("", include("tools.urls")),
 ]
 
 handler404 = "tools.views.page_not_found"

@@ -1,7 +1,7 @@
 """schema.org structured data for tool and compare pages.
 
-Only the panel's editorial reviews are described (author, date and score); no AggregateRating is made up from ship/skip
-votes, which search engines treat as spam.
+Only the panel's editorial reviews are described (author, date and score); no AggregateRating
+is made up from ship/skip votes, which search engines treat as spam.
 """
 
 from __future__ import annotations
