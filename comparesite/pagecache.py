@@ -131,6 +131,9 @@ class Built:
     context: dict
     deps: list[str]
     widgets: list[dict] = field(default_factory=list)
+    # False for an answer to input we ignored (an unknown filter value, a page past the end):
+    # shown, but not kept, so made-up addresses cannot fill the cache.
+    store: bool = True
 
 
 def public_page(
@@ -159,7 +162,7 @@ def public_page(
         }
         html = render_to_string(built.template, context, request=request)
         entry = Entry(html=html, deps={}, widgets=built.widgets)
-        if before is not None:
+        if before is not None and built.store:
             # `before` was read ahead of the queries, so a change made meanwhile wins.
             try:
                 entry.deps = {**versions(built.deps), **before}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from django.db.models import Case, F, FloatField, QuerySet, Value, When
 from django.http import QueryDict
@@ -21,6 +23,7 @@ SORTS = {
     "name": ("Name", ("name",)),
 }
 DEFAULT_SORT = "panel"
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -31,19 +34,41 @@ class DirectoryQuery:
     sort: str = DEFAULT_SORT
 
     @classmethod
-    def from_params(cls, params: QueryDict, category_slugs: set[str]) -> DirectoryQuery:
-        """Read the form; values we do not offer are ignored rather than errors."""
+    def from_params(cls, params: QueryDict) -> DirectoryQuery:
+        """Read the form; values we do not offer are ignored rather than errors. Any
+        slug-shaped category is kept here: `known` checks it against the database."""
 
         def pick(name: str, allowed) -> str:
             value = params.get(name, "")[:40]
             return value if value in allowed else ""
 
+        category = params.get("category", "")[:40]
+        if not SLUG.fullmatch(category):
+            category = ""
         return cls(
-            category=pick("category", category_slugs),
+            category=category,
             pricing=pick("pricing", Tool.Pricing.values),
             verdict=pick("verdict", VERDICT_LABELS),
             sort=pick("sort", SORTS) or DEFAULT_SORT,
         )
+
+    def known(self, category_slugs: set[str]) -> DirectoryQuery:
+        """This query with an unknown category dropped."""
+        if not self.category or self.category in category_slugs:
+            return self
+        return replace(self, category="")
+
+    @property
+    def key(self) -> str:
+        return f"{self.category}|{self.pricing}|{self.verdict}|{self.sort}"
+
+    def link(self, page: int) -> str:
+        """The query string for `page` of these results, as the pager links to it."""
+        fields = {"category": self.category, "pricing": self.pricing, "verdict": self.verdict}
+        params = {name: value for name, value in fields.items() if value}
+        if self.sort != DEFAULT_SORT:
+            params["sort"] = self.sort
+        return urlencode({**params, "page": page})
 
     def apply(self, tools: QuerySet) -> QuerySet:
         if self.category:

@@ -234,17 +234,32 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@vary_on_headers("HX-Request")
 def directory(request: HttpRequest) -> HttpResponse:
-    """All tools, filtered and sorted by GET parameters; htmx swaps just the results."""
-    choices = filter_choices()
-    query = DirectoryQuery.from_params(
-        request.GET, {category.slug for category in choices["categories"]}
-    )
-    page = Paginator(query.apply(directory_queryset()), 24).get_page(request.GET.get("page"))
-    context = {"query": query, "page": page, **choices}
+    """All tools, filtered and sorted by GET parameters; htmx swaps just the results.
+
+    Cached like the other public pages, per filter combination and page. Every vote bumps
+    `tally` (the community sort and figures), every editorial change `catalog`."""
+    asked = DirectoryQuery.from_params(request.GET)
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
     template = "tools/directory.html#results" if request.htmx else "tools/directory.html"
-    return render(request, template, context)
+
+    def build() -> Built:
+        choices = filter_choices()
+        query = asked.known({category.slug for category in choices["categories"]})
+        page = Paginator(query.apply(directory_queryset()), 24).get_page(page_number)
+        pager = {
+            "previous": query.link(page.number - 1) if page.has_previous() else "",
+            "next": query.link(page.number + 1) if page.has_next() else "",
+        }
+        context = {"query": query, "page": page, "pager": pager, **choices}
+        store = query == asked and page.number == page_number
+        return Built(template, context, deps=[], store=store)
+
+    key = f"directory:{asked.key}|{page_number}|{'htmx' if request.htmx else 'page'}"
+    return serve(request, key, ["catalog", "tally"], build)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

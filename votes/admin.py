@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from comparesite.pagecache import bump
 from votes.identity import forget_visitor_state
 from votes.models import Bookmark, Visitor, Vote
+from votes.services import tally_changed
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,13 +34,7 @@ class VoteAdmin(ReadOnlyAdmin):
         )
         super().delete_queryset(request, queryset)
         # The figures on every page showing these tools, and the voters' own pressed buttons.
-        bump(
-            *(
-                name
-                for tool, category, _ in affected
-                for name in (f"tool:{tool}", f"tally:{category}")
-            )
-        )
+        bump(*(name for tool, category, _ in affected for name in tally_changed(tool, category)))
         for visitor_id in {visitor for _, _, visitor in affected}:
             forget_visitor_state(visitor_id)
 

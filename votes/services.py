@@ -29,6 +29,12 @@ UPSERT_VOTE = """
 WITHDRAW_VOTE = "DELETE FROM votes_vote WHERE visitor_id = %(visitor)s AND tool_id = %(tool)s"
 
 
+def tally_changed(tool_slug: str, category_slug: str) -> list[str]:
+    """The cache names a change to this tool's tally makes stale: its own pages, category pages
+    (which list every tool's tally and must know before they query) and the directory."""
+    return [f"tool:{tool_slug}", f"tally:{category_slug}", "tally"]
+
+
 def cast_vote(*, visitor_id: int, tool: Tool, value: str) -> None:
     """Set the visitor's vote on the tool to `value` (ship, skip), or withdraw it (clear).
 
@@ -40,9 +46,7 @@ def cast_vote(*, visitor_id: int, tool: Tool, value: str) -> None:
     params = {"visitor": visitor_id, "tool": tool.pk, "value": value, "now": timezone.now()}
     with connection.cursor() as cursor:
         cursor.execute(WITHDRAW_VOTE if value == CLEAR else UPSERT_VOTE, params)
-    # The tally changed: pages showing it are stale. Category pages list every tool's tally
-    # and must know that before they query, hence the category-wide name.
-    bump(f"tool:{tool.slug}", f"tally:{tool.category.slug}")
+    bump(*tally_changed(tool.slug, tool.category.slug))
     forget_visitor_state(visitor_id)
 
 

@@ -1,6 +1,10 @@
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CategoryFactory, VoteFactory
 
@@ -112,10 +116,45 @@ def test_it_paginates_and_keeps_the_filters(client, make_reviewed_tool, develope
 def test_queries_do_not_grow_with_the_catalogue(
     client, catalogue, make_reviewed_tool, django_assert_max_num_queries
 ):
+    cache.clear()  # measure building the page, not serving it from the cache
     with django_assert_max_num_queries(4) as few:
         client.get("/tools/")
     for index in range(40):
         make_reviewed_tool((70, "ship"), slug=f"more-{index}")
+    cache.clear()
     with django_assert_max_num_queries(4) as many:
         client.get("/tools/")
     assert len(few.captured_queries) == len(many.captured_queries)
+    with django_assert_max_num_queries(0):
+        client.get("/tools/")  # served from the cache
+
+
+def test_it_is_cached_and_a_vote_shows_at_once(client, catalogue):
+    assert names(client.get("/tools/", {"sort": "community"})) == [
+        "Beta",
+        "Alpha",
+        "Delta",
+        "Gamma",
+    ]
+    assert client.post("/tools/gamma/vote/", {"value": "ship"}).status_code == 303
+    reader = Client()
+    assert names(reader.get("/tools/", {"sort": "community"})) == [
+        "Beta",
+        "Gamma",
+        "Alpha",
+        "Delta",
+    ]
+
+
+@pytest.mark.parametrize(
+    "params,stored",
+    [({"category": "agents"}, True), ({"category": "no-such"}, False), ({"page": "999"}, False)],
+)
+def test_made_up_filter_values_and_pages_are_answered_but_not_cached(
+    client, catalogue, params, stored
+):
+    """Otherwise anyone could fill the cache by inventing addresses."""
+    assert client.get("/tools/", params).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/tools/", params).status_code == 200
+    assert (len(again) == 0) == stored
