@@ -12,6 +12,11 @@ _default_workers = min(_cpus, 8) if os.environ.get("REDIS_URL") else 1
 workers = int(os.environ.get("WEB_CONCURRENCY", _default_workers))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4" if workers > 1 else "8"))
+# A worker takes at most this many connections at once; more wait in the listen queue for a
+# worker with room. Without a cap one process can grab every connection of a burst (seen with
+# wrk: all 32 on one worker, the other idle, half the throughput) while the rest sit idle.
+# Past threads connections gthread stops keeping connections alive rather than queueing.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads * 4))
 keepalive = 5
 timeout = 30
 graceful_timeout = 20

@@ -37,6 +37,7 @@ def _no_buffered_page_views():
 
     yield
     popularity._pending.clear()
+    popularity._last_popular_bump = float("-inf")
 
 
 @pytest.fixture(scope="session")

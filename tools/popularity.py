@@ -23,10 +23,15 @@ from tools.models import ComparisonView, Tool
 
 logger = logging.getLogger(__name__)
 FLUSH_SECONDS = 30
+# Pages listing popular comparisons (home, categories) are rebuilt when `popular` is bumped. A
+# rebuild of home costs a few hundred milliseconds at 500 tools, so the ranking may lag by up
+# to this long instead of invalidating them on every flush of every worker (p99 spikes).
+POPULAR_REFRESH_SECONDS = 600
 
 _lock = threading.Lock()
 _pending: Counter[str] = Counter()
 _last_flush = time.monotonic()
+_last_popular_bump = float("-inf")
 
 
 def record_view(pair: str) -> None:
@@ -64,7 +69,10 @@ def flush() -> int:
         with _lock:
             _pending.update(counts)
         return 0
-    bump("popular")
+    global _last_popular_bump
+    if time.monotonic() - _last_popular_bump >= POPULAR_REFRESH_SECONDS:
+        _last_popular_bump = time.monotonic()
+        bump("popular")
     return len(counts)
 
 

@@ -55,3 +55,20 @@ def test_home_and_category_show_the_most_viewed(client, reference_pair, neighbou
     category = client.get("/categories/developer-tools/").content.decode()
     assert "Most viewed comparisons in Developer Tools" in category
     assert 'href="/compare/code-llama-4-vs-neighbour-1/"' in category
+
+
+def test_flushes_refresh_the_popular_lists_at_most_every_ten_minutes(reference_pair, monkeypatch):
+    from comparesite.pagecache import versions
+
+    popularity.record_view("code-llama-4-vs-mistral-3b")
+    popularity.flush()
+    first = versions(["popular"])
+    popularity.record_view("code-llama-4-vs-mistral-3b")
+    popularity.flush()
+    assert versions(["popular"]) == first  # counted, but home is not rebuilt for it
+    assert ComparisonView.objects.get().views == 2
+    later = popularity.time.monotonic() + popularity.POPULAR_REFRESH_SECONDS
+    monkeypatch.setattr(popularity.time, "monotonic", lambda: later)
+    popularity.record_view("code-llama-4-vs-mistral-3b")
+    popularity.flush()
+    assert versions(["popular"]) != first
