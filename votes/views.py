@@ -56,6 +56,7 @@ PUBLISHED_TOOL = """
 def published_tool(slug: str) -> Tool | None:
     tool = next(iter(Tool.objects.raw(PUBLISHED_TOOL, [slug])), None)
     if tool is not None:
+        # Only the slug is needed (cache names); this saves a query for the rest of the row.
         tool.category = Category(pk=tool.category_id, slug=tool.category_slug)
     return tool
 
