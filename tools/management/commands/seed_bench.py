@@ -9,7 +9,7 @@ import random
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from tools.models import Category, Tool
 from verdicts.models import Review, Reviewer
@@ -83,6 +83,10 @@ class Command(BaseCommand):
                 Vote.objects.bulk_create(
                     rows[:missing_votes], batch_size=5000, ignore_conflicts=True
                 )
+        with connection.cursor() as cursor:
+            # Fresh statistics and no dead rows left by an earlier run's votes, as autovacuum
+            # would leave them in production (some test servers run with it off).
+            cursor.execute("VACUUM ANALYZE")
         self.stdout.write(
             f"{Tool.objects.count()} tools, {Reviewer.objects.count()} reviewers, "
             f"{Review.objects.count()} reviews, {Vote.objects.count()} votes"
