@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -136,6 +138,49 @@ class Built:
     store: bool = True
 
 
+_build_locks = [threading.Lock() for _ in range(64)]
+
+
+def _lookup(key: str, known_deps: list[str]) -> tuple[Entry | None, dict[str, str] | None]:
+    """The cached entry, or None and the versions of `known_deps` read before building.
+
+    `before` is None when the cache cannot be reached: the page is then built and not stored.
+    """
+    try:
+        entry = fetch(key)
+        return entry, (versions(known_deps) if entry is None else {})
+    except Exception:
+        logger.warning("cache unavailable: rendering %s uncached", key, exc_info=True)
+        return None, None
+
+
+def _build(
+    request: HttpRequest,
+    key: str,
+    build: Callable[[], Built | HttpResponse],
+    before: dict[str, str] | None,
+) -> Entry | HttpResponse:
+    built = build()
+    if isinstance(built, HttpResponse):
+        return built
+    context = {
+        **built.context,
+        "csrf_token": CSRF_PLACEHOLDER,
+        "here": request.path,
+        "bookmark_count": 0,
+    }
+    html = render_to_string(built.template, context, request=request)
+    entry = Entry(html=html, deps={}, widgets=built.widgets)
+    if before is not None and built.store:
+        # `before` was read ahead of the queries, so a change made meanwhile wins.
+        try:
+            entry.deps = {**versions(built.deps), **before}
+            store(key, entry)
+        except Exception:
+            logger.warning("cache unavailable: not storing %s", key, exc_info=True)
+    return entry
+
+
 def public_page(
     request: HttpRequest,
     key: str,
@@ -144,31 +189,20 @@ def public_page(
     personalise: Callable[[str, HttpRequest, Entry], tuple[str, str]],
 ) -> HttpResponse:
     """Serve `key` from the cache or build it; then personalise and answer conditionally."""
-    try:
-        entry = fetch(key)
-        before = versions(known_deps) if entry is None else {}
-    except Exception:
-        logger.warning("cache unavailable: rendering %s uncached", key, exc_info=True)
-        entry, before = None, None
+    entry, before = _lookup(key, known_deps)
     if entry is None:
-        built = build()
-        if isinstance(built, HttpResponse):
-            return built
-        context = {
-            **built.context,
-            "csrf_token": CSRF_PLACEHOLDER,
-            "here": request.path,
-            "bookmark_count": 0,
-        }
-        html = render_to_string(built.template, context, request=request)
-        entry = Entry(html=html, deps={}, widgets=built.widgets)
-        if before is not None and built.store:
-            # `before` was read ahead of the queries, so a change made meanwhile wins.
-            try:
-                entry.deps = {**versions(built.deps), **before}
-                store(key, entry)
-            except Exception:
-                logger.warning("cache unavailable: not storing %s", key, exc_info=True)
+        # One build of a page at a time in this process. When a vote makes a busy page stale,
+        # the requests arriving during its rebuild wait for that one build and then share it;
+        # before, each of them rendered the page too, all on one GIL, and all were slow.
+        # (Without the cache nothing is shared, so nothing waits.)
+        cached = before is not None
+        with _build_locks[hash(key) % len(_build_locks)] if cached else nullcontext():
+            if cached:
+                entry, before = _lookup(key, known_deps)
+            if entry is None:
+                entry = _build(request, key, build, before)
+                if isinstance(entry, HttpResponse):
+                    return entry
 
     html, visitor_signature = personalise(entry.html, request, entry)
     # The secret this response's token is bound to (set by get_token during personalise).

@@ -1,9 +1,12 @@
 """Cached public pages: exact invalidation, per-visitor parts never shared, revalidation."""
 
 import re
+import threading
+import time
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -138,6 +141,37 @@ def test_a_vote_committed_while_the_category_page_renders_is_not_lost(
     monkeypatch.setattr(pagecache, "render_to_string", render_with_a_vote_in_between)
     client.get("/categories/developer-tools/")
     assert "100% ship · 1 vote" in client.get("/categories/developer-tools/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_visitors_arriving_during_a_rebuild_share_that_one_build(reference_pair, monkeypatch):
+    from comparesite import pagecache
+
+    real_render = pagecache.render_to_string
+    renders = []
+
+    def slow_render(*args, **kwargs):
+        renders.append(args[0])
+        time.sleep(0.3)  # long enough that every visitor arrives while it runs
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(pagecache, "render_to_string", slow_render)
+    pages = []
+
+    def visit():
+        try:
+            pages.append(Client().get(URL))
+        finally:
+            connection.close()
+
+    visitors = [threading.Thread(target=visit) for _ in range(6)]
+    for visitor in visitors:
+        visitor.start()
+    for visitor in visitors:
+        visitor.join()
+    assert [page.status_code for page in pages] == [200] * 6
+    assert len(renders) == 1
+    assert all("84/100 · ship" in page.content.decode() for page in pages)
 
 
 def test_a_moderators_deletion_clears_the_voters_pressed_button(client, reference_pair, editor):
