@@ -54,6 +54,9 @@ def serve(request: HttpRequest, key: str, known_deps: list[str], build) -> HttpR
     return public_page(request, key, [*known_deps, "panel"], build, personalise)
 
 
+HOME_SHELF = 8
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     def build() -> Built:
@@ -64,11 +67,17 @@ def home(request: HttpRequest) -> HttpResponse:
         for tool in tools:
             categories.setdefault(tool.category, []).append(tool)
         featured = [pair for group in categories.values() for pair in combinations(group[:3], 2)]
+        # The panel's favourites of each category, and a link to the rest: with hundreds of
+        # tools, listing every one made home 124 KB of HTML.
+        shelves = {
+            category: {"tools": group[:HOME_SHELF], "count": len(group)}
+            for category, group in categories.items()
+        }
         latest = sorted(
             tools, key=lambda tool: tool.panel_updated_at or tool.created_at, reverse=True
         )
         context = {
-            "categories": categories,
+            "categories": shelves,
             "picker_tools": sorted(tools, key=lambda tool: tool.name.lower()),
             "featured": featured[:8],
             "latest": latest[:6],

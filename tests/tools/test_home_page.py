@@ -32,6 +32,23 @@ def test_home_queries_are_bounded(
     assert len(few.captured_queries) == len(many.captured_queries)
 
 
+def test_each_category_shows_its_panel_favourites_and_links_to_the_rest(
+    client, make_reviewed_tool, developer_tools
+):
+    for index in range(10):
+        score = 90 - index * 5
+        make_reviewed_tool(
+            (score, "ship" if score >= 60 else "skip"),
+            slug=f"rank-{index}",
+            category=developer_tools,
+        )
+    shelf = client.get("/").content.decode().split('id="cat-developer-tools"')[1]
+    shelf = shelf.split("</section>")[0]
+    shown = [f"/tools/rank-{index}/" for index in range(10) if f"/tools/rank-{index}/" in shelf]
+    assert shown == [f"/tools/rank-{index}/" for index in range(8)]
+    assert '<a href="/categories/developer-tools/">See all 10 in Developer Tools</a>' in shelf
+
+
 def test_category_page_ranks_its_tools(client, reference_pair, neighbours):
     response = client.get("/categories/developer-tools/")
     content = response.content.decode()
