@@ -55,6 +55,7 @@ def serve(request: HttpRequest, key: str, known_deps: list[str], build) -> HttpR
 
 
 HOME_SHELF = 8
+CATEGORY_PAGE = 24
 
 
 @require_safe
@@ -220,26 +221,48 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A category's tools ranked by the panel, CATEGORY_PAGE to a page (`?page=`)."""
+    page_number = requested_page(request)
+
     def build() -> Built | HttpResponse:
         category = Category.objects.filter(slug=slug).first()
         if category is None:
             return not_found(request, reason=f"We have no category called “{slug}”.", words=[])
-        tools = list(category.tools.published().for_cards().order_by(*BY_PANEL, "name"))
+        ranked = category.tools.published().for_cards().order_by(*BY_PANEL, "name")
+        page = Paginator(ranked, CATEGORY_PAGE).get_page(page_number)
+        tools = list(page.object_list)
+        first = page.number == 1
         context = {
             "category": category,
             "tools": tools,
-            "pairs": list(combinations(tools[:4], 2)),
-            "popular": popular_comparisons(6, category_id=category.pk),
+            "page": page,
+            "pager": {
+                "previous": f"page={page.number - 1}" if page.has_previous() else "",
+                "next": f"page={page.number + 1}" if page.has_next() else "",
+            },
+            # The comparison sections belong to the category's front page.
+            "pairs": list(combinations(tools[:4], 2)) if first else [],
+            "popular": popular_comparisons(6, category_id=category.pk) if first else [],
         }
         return Built(
             "tools/category_detail.html",
             context,
             deps=[f"tool:{tool.slug}" for tool in tools],
             widgets=[widget_data(tool) for tool in tools],
+            # A page past the end shows the last page, but is not kept under its own key.
+            store=page.number == page_number,
         )
 
     known = [f"category:{slug}", f"tally:{slug}", "popular"]
-    return serve(request, f"category:{slug}", known, build)
+    return serve(request, f"category:{slug}|{page_number}", known, build)
+
+
+def requested_page(request: HttpRequest) -> int:
+    """`?page=` as a page number; anything else (missing, not a number, below 1) is page 1."""
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
 
 
 @require_safe
@@ -249,10 +272,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     Cached like the other public pages, per filter combination and page. Every vote bumps
     `tally` (the community sort and figures), every editorial change `catalog`."""
     asked = DirectoryQuery.from_params(request.GET)
-    try:
-        page_number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_number = 1
+    page_number = requested_page(request)
     template = "tools/directory.html#results" if request.htmx else "tools/directory.html"
 
     def build() -> Built:

@@ -1,6 +1,9 @@
 import pytest
 from django.core.cache import cache
 
+from comparesite import pagecache
+from tests.factories import ToolFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -54,6 +57,35 @@ def test_category_page_ranks_its_tools(client, reference_pair, neighbours):
     content = response.content.decode()
     assert response.status_code == 200
     assert content.index("Mistral 3B") < content.index("Code Llama 4") < content.index("Neighbour")
+
+
+def test_a_long_category_is_paged_with_links_both_ways(client, developer_tools):
+    ToolFactory.create_batch(30, category=developer_tools)
+    first = client.get("/categories/developer-tools/").content.decode()
+    assert first.count('<article class="tool-card"') == 24
+    assert '<a href="?page=2">Next →</a>' in first
+    assert "Page 1 of 2 · 30 tools" in first
+    second = client.get("/categories/developer-tools/?page=2").content.decode()
+    assert second.count('<article class="tool-card"') == 6
+    assert '<a href="?page=1">← Previous</a>' in second
+    assert "(page 2)" in second.split("</title>")[0]
+    assert (
+        'rel="canonical" href="http://127.0.0.1:8000/categories/developer-tools/?page=2"' in second
+    )
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "two", "99999999999999999999"])
+def test_an_odd_category_page_number_still_answers_a_page(client, developer_tools, page):
+    ToolFactory.create_batch(30, category=developer_tools)
+    pagecache._local.clear()
+    response = client.get("/categories/developer-tools/", {"page": page})
+    assert response.status_code == 200
+    assert "Page " in response.content.decode()
+    # A made-up page number is answered, not kept: only real pages fill the cache.
+    assert [key for key in pagecache._local if key.startswith("category:")] in (
+        [],
+        ["category:developer-tools|1"],
+    )
 
 
 def test_reviewer_page_lists_their_verdicts(client, reference_pair):
