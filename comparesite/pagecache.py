@@ -20,7 +20,9 @@ import uuid
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -33,8 +35,31 @@ logger = logging.getLogger(__name__)
 CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 PAGE_TIMEOUT = 60 * 60  # a safety net: entries are normally replaced by a version change
 _VERSION_PREFIX = "v:"
-_PAGE_PREFIX = "page:"
-_TAG_PREFIX = "page-tag:"
+
+
+def release_digest() -> str:
+    """A digest of the code, templates and static manifest that render pages.
+
+    Page keys carry it, so a deploy that changes any of them starts from an empty page cache:
+    otherwise every page kept serving the old HTML (and the old hashed CSS name, which the new
+    image may no longer have) until something it shows was edited or voted on.
+    """
+    digest = hashlib.blake2s(digest_size=6)
+    base = Path(settings.BASE_DIR)
+    sources = [base / name for name in RENDERING_SOURCES]
+    for path in sorted(p for root in sources for p in root.rglob("*") if p.suffix in SUFFIXES):
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()
+
+
+RENDERING_SOURCES = ("comparesite", "tools", "verdicts", "votes", "newsletter", "templates")
+SUFFIXES = {".py", ".html", ".txt", ".xml"}
+RELEASE = release_digest()
+_PAGE_PREFIX = f"page:{RELEASE}:"
+_TAG_PREFIX = f"page-tag:{RELEASE}:"
 
 
 def bump(*names: str) -> None:

@@ -199,3 +199,23 @@ def test_the_bookmark_count_leaves_out_unpublished_tools(client, reference_pair)
 
     forget_visitor_state(client.session["visitor_id"])
     assert '<span id="bookmark-count" class="count">1</span>' in client.get("/").content.decode()
+
+
+def test_a_deploy_that_changes_a_template_or_the_static_files_starts_a_fresh_page_cache(
+    tmp_path, settings
+):
+    from comparesite.pagecache import release_digest
+
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>before</p>")
+    settings.BASE_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "static"
+    first = release_digest()
+    assert release_digest() == first
+    template.write_text("<p>after</p>")
+    second = release_digest()
+    assert second != first
+    settings.STATIC_ROOT.mkdir()
+    (settings.STATIC_ROOT / "staticfiles.json").write_text('{"paths": {"a.css": "a.1.css"}}')
+    assert release_digest() not in (first, second)
