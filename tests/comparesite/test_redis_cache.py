@@ -86,3 +86,21 @@ def test_with_redis_down_a_visitor_with_a_session_still_gets_pages(reference_pai
         assert 'value="clear" aria-pressed="true"' in page.content.decode()
         assert client.post("/tools/mistral-3b/vote/", {"value": "skip"}).status_code == 503
     assert Vote.objects.get().value == "ship"
+
+
+def test_each_thread_keeps_one_connection_and_recovers_when_redis_drops_it(with_redis):
+    import threading
+
+    from django.core.cache import cache
+
+    cache.set("a-key", "a-value")
+    client = cache._cache.get_client()
+    assert cache._cache.get_client() is client
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(cache._cache.get_client()))
+    thread.start()
+    thread.join()
+    assert elsewhere[0] is not client
+    # Redis closes our connection (a restart, an idle timeout): the next command reconnects.
+    client.client_kill_filter(_id=client.client_id())
+    assert cache.get("a-key") == "a-value"
