@@ -15,14 +15,14 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
-from comparesite.pagecache import CSRF_PLACEHOLDER, Entry
+from comparesite.pagecache import CSRF_PLACEHOLDER, CSRF_PLACEHOLDER_BYTES, Entry
 from votes.identity import current_visitor_id, visitor_state
 
 WIDGETS = {
     "community": "votes/widgets.html#community",
     "bookmark": "votes/widgets.html#bookmark_button",
 }
-COUNT_ZERO = '<span id="bookmark-count" class="count">0</span>'
+COUNT_ZERO = b'<span id="bookmark-count" class="count">0</span>'
 
 
 def widget_data(tool) -> dict:
@@ -30,14 +30,14 @@ def widget_data(tool) -> dict:
     return {"pk": tool.pk, "slug": tool.slug, "name": tool.name, "community": str(tool.community)}
 
 
-def _render(name: str, tool: dict, path: str, **state) -> str:
+def _render(name: str, tool: dict, path: str, **state) -> bytes:
     # In development templates change under a running server: render afresh every time.
     render = _render_cached.__wrapped__ if settings.DEBUG else _render_cached
     return render(name, tuple(sorted(tool.items())), path, tuple(sorted(state.items())))
 
 
 @lru_cache(maxsize=4096)
-def _render_cached(name: str, tool: tuple, path: str, state: tuple) -> str:
+def _render_cached(name: str, tool: tuple, path: str, state: tuple) -> bytes:
     """Widgets depend only on these arguments (the token is a placeholder), so a popular
     page's variants are rendered once per process, not once per request."""
     context = {
@@ -47,10 +47,10 @@ def _render_cached(name: str, tool: tuple, path: str, state: tuple) -> str:
         "csrf_token": CSRF_PLACEHOLDER,
         "here": path,
     }
-    return render_to_string(WIDGETS[name], context)
+    return render_to_string(WIDGETS[name], context).encode()
 
 
-def personalise(html: str, request: HttpRequest, entry: Entry) -> tuple[str, str]:
+def personalise(html: bytes, request: HttpRequest, entry: Entry) -> tuple[bytes, str]:
     """Return the visitor's page and a short signature of their state (for the ETag)."""
     visitor_id = current_visitor_id(request)
     signature = ""
@@ -73,9 +73,9 @@ def personalise(html: str, request: HttpRequest, entry: Entry) -> tuple[str, str
             )
         if bookmarks:
             html = html.replace(
-                COUNT_ZERO, f'<span id="bookmark-count" class="count">{len(bookmarks)}</span>', 1
+                COUNT_ZERO, b'<span id="bookmark-count" class="count">%d</span>' % len(bookmarks), 1
             )
         marked = sorted(set(bookmarks) & set(shown))
         signature = f"{visitor_id}:{sorted(votes.items())}:{len(bookmarks)}:{marked}"
-    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    html = html.replace(CSRF_PLACEHOLDER_BYTES, get_token(request).encode())
     return html, signature
