@@ -27,7 +27,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
-from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, quote_etag
 
 logger = logging.getLogger(__name__)
@@ -252,5 +251,5 @@ def public_page(
     # The page embeds a token bound to this visitor's CSRF cookie: browsers may keep and
     # revalidate it, shared caches must not hand it to someone else.
     response["Cache-Control"] = "private, no-cache"
-    patch_vary_headers(response, ["Cookie", "HX-Request"])
+    response["Vary"] = "Cookie, HX-Request"  # a new response: nothing to merge with yet
     return response

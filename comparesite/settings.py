@@ -319,6 +319,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Sessions exist only for visitors who voted, bookmarked or signed in. Read from the cache,
 # kept in the database, and still working while Redis is down (comparesite/sessions.py).
 SESSION_ENGINE = "comparesite.sessions"
+# Only the admin shows messages, and editors always have a session: the default (a cookie, then
+# the session) built two storages on every public request to read neither.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")

@@ -124,6 +124,8 @@ def test_an_editor_can_write_a_review_in_the_tool_page(editor_client, make_revie
     response = editor_client.post(reverse("admin:tools_tool_change", args=[tool.pk]), data)
     assert response.status_code == 302, response.context and response.context["errors"]
     assert str(Tool.objects.with_panel_summary().get(pk=tool.pk).panel) == "Split · 1 ship / 1 skip"
+    # The confirmation travels in the editor's session to the page the save redirects to.
+    assert "was changed successfully" in editor_client.get(response.url).content.decode()
 
 
 def test_the_panel_verdict_filter_narrows_the_changelist(editor_client, make_reviewed_tool):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -43,6 +44,11 @@ def current_visitor_id(request: HttpRequest) -> int | None:
     """The acting visitor's id, or None for someone who has never acted. Creates nothing."""
     if hasattr(request, "_visitor_id"):
         return request._visitor_id
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        # No session: nobody is signed in and no visitor is remembered (most readers). Say so
+        # without loading an empty session and an anonymous user (5% of a cached page).
+        request._visitor_id = None
+        return None
     user = request.user
     visitor_id = request.session.get(SESSION_VISITOR)
     if user.is_authenticated:
