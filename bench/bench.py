@@ -337,9 +337,10 @@ Profiled with py-spy on the running workers and cProfile in process (see the REA
 cores shared with wrk, Redis and Postgres:
 
 - **A cached anonymous page** costs one Redis round trip (a single MGET of the page's tag and
-  the versions it depends on), Django's middleware, and a fresh CSRF token: a first-time
-  visitor gets a new secret and a masked token, 64 calls to the system's random source, about
-  80 microseconds. Those three are most of what separates it from the static file.
+  the versions it depends on, about a quarter of its CPU), Django's middleware, and a new CSRF
+  cookie and masked token for a first-time visitor (both drawn from one `os.urandom` read,
+  `comparesite/csrf_tokens.py`). Measured with callgrind in process: 1.66M instructions per
+  cached compare page against 0.59M for the static file.
 - **A visitor with a session** adds two cache reads (the session and their own votes and
   bookmarks) and no database query.
 - **A vote** is three statements (find the tool, the upsert, read the tally back), all in
@@ -347,8 +348,14 @@ cores shared with wrk, Redis and Postgres:
   one invalidation, one state drop).
   Every voter on one tool queues on that tool's tally row, which the trigger updates inside
   the vote's statement; commits are synchronous (fsync).
-- **Category pages and home** are the heaviest to rebuild (hundreds of tool cards); their p99
-  shows the one rebuild after the vote benchmark changes a tally in that category.
+- **After a vote** the pages showing that tool are rebuilt once per worker: requests arriving
+  meanwhile wait for that build instead of each rendering the page (`pagecache.public_page`).
+  A rebuild takes 25-70 ms here; category pages hold 24 tools a page and home lists 8 per
+  category, so no rebuild renders hundreds of cards.
+- **No JIT**: connections set `jit=off`. With stale statistics Postgres once spent 220 ms
+  compiling a directory query that runs in 10 ms.
+- After the vote target the bench pauses 2 s: the votes wrk abandons at the end still queue
+  on the tally row, and the next target measured 25% slow for a second.
 - gunicorn caps each worker's connections (`worker_connections`, threads x 4): without it one
   process could take all 32 of wrk's connections and leave the other idle, halving throughput
   at random from run to run.
