@@ -17,8 +17,8 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +38,7 @@ _VERSION_PREFIX = "v:"
 
 
 def release_digest() -> str:
-    """A digest of the code, templates and static manifest that render pages.
+    """A digest of the code, templates, pinned dependencies and static manifest behind pages.
 
     Page keys carry it, so a deploy that changes any of them starts from an empty page cache:
     otherwise every page kept serving the old HTML (and the old hashed CSS name, which the new
@@ -49,9 +49,11 @@ def release_digest() -> str:
     sources = [base / name for name in RENDERING_SOURCES]
     for path in sorted(p for root in sources for p in root.rglob("*") if p.suffix in SUFFIXES):
         digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if manifest.is_file():
-        digest.update(manifest.read_bytes())
+    # The pinned dependencies (their templates and tags render pages too) and the static
+    # manifest (pages name the hashed files).
+    for path in (base / "constraints.txt", Path(settings.STATIC_ROOT) / "staticfiles.json"):
+        if path.is_file():
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -168,7 +170,26 @@ class Built:
     store: bool = True
 
 
-_build_locks = [threading.Lock() for _ in range(64)]
+# Pages being built in this process, by key: requests for the same page wait for that build
+# (up to BUILD_WAIT seconds, then build it themselves); requests for other pages never wait.
+_building: dict[str, threading.Lock] = {}
+_building_guard = threading.Lock()
+BUILD_WAIT = 5.0
+
+
+@contextmanager
+def _one_build_at_a_time(key: str) -> Iterator[None]:
+    with _building_guard:
+        lock = _building.setdefault(key, threading.Lock())
+    acquired = lock.acquire(timeout=BUILD_WAIT)
+    try:
+        yield
+    finally:
+        if acquired:
+            lock.release()
+        with _building_guard:
+            if not lock.locked() and _building.get(key) is lock:
+                del _building[key]  # nobody building it: the map holds only pages in flight
 
 
 def _lookup(key: str, known_deps: list[str]) -> tuple[Entry | None, dict[str, str] | None]:
@@ -226,7 +247,7 @@ def public_page(
         # before, each of them rendered the page too, all on one GIL, and all were slow.
         # (Without the cache nothing is shared, so nothing waits.)
         cached = before is not None
-        with _build_locks[hash(key) % len(_build_locks)] if cached else nullcontext():
+        with _one_build_at_a_time(key) if cached else nullcontext():
             if cached:
                 entry, before = _lookup(key, known_deps)
             if entry is None:

@@ -174,6 +174,40 @@ def test_visitors_arriving_during_a_rebuild_share_that_one_build(reference_pair,
     assert all("84/100 · ship" in page.content.decode() for page in pages)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_build_holds_up_no_other_page(reference_pair, monkeypatch):
+    from comparesite import pagecache
+
+    real_render = pagecache.render_to_string
+    compare_building, other_page_served = threading.Event(), threading.Event()
+
+    def render_waiting_for_the_other_page(template, *args, **kwargs):
+        if template == "tools/compare.html":
+            compare_building.set()
+            # Blocks until the tool page is served: if that waited behind this build, this
+            # would time out instead.
+            assert other_page_served.wait(timeout=5)
+        return real_render(template, *args, **kwargs)
+
+    monkeypatch.setattr(pagecache, "render_to_string", render_waiting_for_the_other_page)
+    pages = {}
+
+    def visit(path):
+        try:
+            pages[path] = Client().get(path)
+        finally:
+            connection.close()
+
+    slow = threading.Thread(target=visit, args=(URL,))
+    slow.start()
+    assert compare_building.wait(timeout=5)
+    visit("/tools/code-llama-4/")
+    other_page_served.set()
+    slow.join()
+    assert pages[URL].status_code == pages["/tools/code-llama-4/"].status_code == 200
+    assert pagecache._building == {}  # only pages in flight are tracked
+
+
 def test_a_moderators_deletion_clears_the_voters_pressed_button(client, reference_pair, editor):
     from votes.models import Vote
 
@@ -201,7 +235,7 @@ def test_the_bookmark_count_leaves_out_unpublished_tools(client, reference_pair)
     assert '<span id="bookmark-count" class="count">1</span>' in client.get("/").content.decode()
 
 
-def test_a_deploy_that_changes_a_template_or_the_static_files_starts_a_fresh_page_cache(
+def test_a_deploy_that_changes_templates_static_files_or_pins_starts_a_fresh_page_cache(
     tmp_path, settings
 ):
     from comparesite.pagecache import release_digest
@@ -218,4 +252,7 @@ def test_a_deploy_that_changes_a_template_or_the_static_files_starts_a_fresh_pag
     assert second != first
     settings.STATIC_ROOT.mkdir()
     (settings.STATIC_ROOT / "staticfiles.json").write_text('{"paths": {"a.css": "a.1.css"}}')
-    assert release_digest() not in (first, second)
+    third = release_digest()
+    assert third not in (first, second)
+    (tmp_path / "constraints.txt").write_text("Django==5.2.20\n")
+    assert release_digest() not in (first, second, third)
