@@ -59,7 +59,8 @@ def test_a_connection_stuck_in_a_failed_transaction_fails_the_check():
 
 
 def test_connections_run_without_jit():
-    # A misestimated plan once cost 220 ms of JIT compilation for a 10 ms directory query.
+    # Set on the database by migration tools/0004: a misestimated plan once cost 220 ms of JIT
+    # compilation for a 10 ms directory query.
     with fresh_connection().cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
