@@ -24,7 +24,9 @@ class PooledClientRedisCacheClient(RedisCacheClient):
         A client that checks a connection out of the pool for every command spends a fifth of
         a cached page's Redis time on the pool's lock, metrics and argument checks. A thread
         runs one command at a time, so one connection each is enough; the client reconnects
-        by itself after an error, and pipelines still take theirs from the pool.
+        by itself after an error, and pipelines still take theirs from the pool. Clients are
+        made on first use in a request thread, so after gunicorn forks (it does not preload
+        the app) no two processes share a socket.
         """
         pool = self._get_connection_pool(write)
         clients = self._threads.__dict__.setdefault("clients", {})

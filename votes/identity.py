@@ -45,8 +45,9 @@ def current_visitor_id(request: HttpRequest) -> int | None:
     if hasattr(request, "_visitor_id"):
         return request._visitor_id
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        # No session: nobody is signed in and no visitor is remembered (most readers). Say so
-        # without loading an empty session and an anonymous user (5% of a cached page).
+        # No session: nobody is signed in (sign-in here is session-based, through the admin)
+        # and no visitor is remembered: most readers. Say so without loading an empty session
+        # and an anonymous user (5% of a cached page).
         request._visitor_id = None
         return None
     user = request.user
