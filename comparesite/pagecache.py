@@ -35,6 +35,9 @@ CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 CSRF_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 PAGE_TIMEOUT = 60 * 60  # a safety net: entries are normally replaced by a version change
 _VERSION_PREFIX = "v:"
+# What renders pages: the release digest below reads these files.
+RENDERING_SOURCES = ("comparesite", "tools", "verdicts", "votes", "newsletter", "templates")
+SUFFIXES = {".py", ".html", ".txt", ".xml"}
 
 
 def release_digest() -> str:
@@ -57,8 +60,6 @@ def release_digest() -> str:
     return digest.hexdigest()
 
 
-RENDERING_SOURCES = ("comparesite", "tools", "verdicts", "votes", "newsletter", "templates")
-SUFFIXES = {".py", ".html", ".txt", ".xml"}
 RELEASE = release_digest()
 _PAGE_PREFIX = f"page:{RELEASE}:"
 _TAG_PREFIX = f"page-tag:{RELEASE}:"

@@ -55,7 +55,7 @@ def serve(request: HttpRequest, key: str, known_deps: list[str], build) -> HttpR
 
 
 HOME_SHELF = 8
-CATEGORY_PAGE = 24
+PAGE_SIZE = 24  # tools a page, in the directory and on category pages
 
 
 @require_safe
@@ -221,7 +221,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A category's tools ranked by the panel, CATEGORY_PAGE to a page (`?page=`)."""
+    """A category's tools ranked by the panel, PAGE_SIZE to a page (`?page=`)."""
     page_number = requested_page(request)
 
     def build() -> Built | HttpResponse:
@@ -229,7 +229,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if category is None:
             return not_found(request, reason=f"We have no category called “{slug}”.", words=[])
         ranked = category.tools.published().for_cards().order_by(*BY_PANEL, "name")
-        page = Paginator(ranked, CATEGORY_PAGE).get_page(page_number)
+        page = Paginator(ranked, PAGE_SIZE).get_page(page_number)
         tools = list(page.object_list)
         first = page.number == 1
         context = {
@@ -278,7 +278,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     def build() -> Built:
         choices = filter_choices()
         query = asked.known({category.slug for category in choices["categories"]})
-        page = Paginator(query.apply(directory_queryset()), 24).get_page(page_number)
+        page = Paginator(query.apply(directory_queryset()), PAGE_SIZE).get_page(page_number)
         pager = {
             "previous": query.link(page.number - 1) if page.has_previous() else "",
             "next": query.link(page.number + 1) if page.has_next() else "",
