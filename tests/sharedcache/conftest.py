@@ -339,6 +339,8 @@ def varnish_for_app(live_server, settings, tmp_path):
         host = "127.0.0.1"
     varnish = start_varnish(tmp_path, host, live_server.thread.port)
     settings.FRONTEND_CACHE_URL = varnish.url
+    # Requests arrive with Varnish's address as their Host.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
     yield varnish
     stop_varnish(varnish)
 
