@@ -32,6 +32,16 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from exc
+
+
 def envint(name: str, default: int) -> int:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -68,7 +78,7 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "csp",
     "axes",
-    "comparesite.apps.ComparesiteConfig",
+    "core",
     "tools",
     "verdicts",
     "votes",
@@ -76,20 +86,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "comparesite.middleware.HealthCheckMiddleware",
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "comparesite.csp.CachedPolicyCSPMiddleware",
+    "core.csp.CachedPolicyCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "comparesite.middleware.RejectNulBytesMiddleware",
+    "core.pages.PageCacheMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "core.csrf.FetchMetadataCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "comparesite.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -105,7 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "comparesite.context_processors.site",
+                "core.context_processors.site",
             ],
             "builtins": ["template_partials.templatetags.partials"],
             "loaders": [
@@ -145,8 +156,8 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured(
         "comparesite runs on PostgreSQL only; DATABASE_URL must be postgres://"
     )
-# The stock backend plus a health check that needs no round trip (comparesite/postgres/base.py).
-DATABASES["default"]["ENGINE"] = "comparesite.postgres"
+# The stock backend plus a health check that needs no round trip (core/postgres/base.py).
+DATABASES["default"]["ENGINE"] = "core.postgres"
 if os.environ.get("TEST_DATABASE_NAME"):
     # Lets two test runs share one server without fighting over test_<name>.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
@@ -160,7 +171,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "comparesite.cache.PooledRedisCache",
+            "BACKEND": "core.cache.PooledRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             # Two sites (or the bench) sharing one Redis must not share cached pages.
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", DATABASES["default"]["NAME"]),
@@ -175,6 +186,24 @@ else:
         }
     }
 
+# Public pages (core/pages.py): one cached HTML for every anonymous reader.
+PAGE_CACHE = envbool("PAGE_CACHE", "true")
+# How long shared caches may keep a page (editorial changes purge it by key before that).
+PAGE_S_MAXAGE = envint("PAGE_S_MAXAGE", 3600)
+PAGE_STALE_WHILE_REVALIDATE = envint("PAGE_STALE_WHILE_REVALIDATE", 60)
+# While the site is down, shared caches may serve what they have for this long.
+PAGE_STALE_IF_ERROR = envint("PAGE_STALE_IF_ERROR", 86400)
+# Community figures on cached pages lag a vote by at most this long, in this app and again in a
+# shared cache (so at most twice this for a reader behind one); the voter sees theirs at once.
+TALLY_WINDOW_SECONDS = envint("TALLY_WINDOW_SECONDS", 3)
+# Each process re-reads whether a page it keeps is still fresh at most this often.
+PAGE_CACHE_RECHECK_SECONDS = envfloat("PAGE_CACHE_RECHECK_SECONDS", 0.5)
+# The clock difference tolerated between hosts: a page whose build began this soon after a
+# change it shows is built again (its marks are times from the writing host).
+PAGE_CACHE_CLOCK_MARGIN = envfloat("PAGE_CACHE_CLOCK_MARGIN", 0.1)
+# A shared HTTP cache to purge by surrogate key (core/purge.py), e.g. http://cache:80/.
+FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
+
 # Per-IP and per-visitor limits on state-changing endpoints (django-ratelimit rate strings).
 RATE_LIMITS = {
     "vote": {
@@ -185,7 +214,10 @@ RATE_LIMITS = {
     "subscribe": {"ip": os.environ.get("RATE_LIMIT_SUBSCRIBE_IP", "10/h"), "visitor": "10/h"},
 }
 
-CSRF_FAILURE_VIEW = "comparesite.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+# Django's CSRF middleware is there, as the subclass core.csrf.FetchMetadataCsrfMiddleware,
+# which core's own check (core.E002) requires instead.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
 # Email: EMAIL_URL (smtp://user:pass@host:587, smtp+tls://..., console://) or the usual EMAIL_*
 # settings; with neither, development prints emails to the terminal (`make run` shows them).
@@ -304,8 +336,8 @@ ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 # Behind N reverse proxies, the visitor's address is the N-th from the right in
 # X-Forwarded-For; rate limits and the admin lockout must count visitors, not the proxy.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
-RATELIMIT_IP_META_KEY = "comparesite.clientip.client_ip"
-AXES_CLIENT_IP_CALLABLE = "comparesite.clientip.client_ip"
+RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -314,8 +346,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Sessions exist only for visitors who voted, bookmarked or signed in. Read from the cache,
-# kept in the database, and still working while Redis is down (comparesite/sessions.py).
-SESSION_ENGINE = "comparesite.sessions"
+# kept in the database, and still working while Redis is down (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 # Only the admin shows messages, and editors always have a session: the default (a cookie, then
 # the session) built two storages on every public request to read neither.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -4,8 +4,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
 
-import verdicts.views
-from comparesite import views
+import tools.views
+from core import views
 from tools.sitemaps import SITEMAPS
 from verdicts.feeds import LatestVerdictsFeed
 
@@ -28,7 +28,7 @@ urlpatterns = [
     path("", include("tools.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("reviewers/", include("verdicts.urls")),
-    path("disagreements/", verdicts.views.disagreements, name="disagreements"),
+    path("disagreements/", tools.views.disagreements, name="disagreements"),
     path("", include("votes.urls")),
     path("newsletter/", include("newsletter.urls")),
 ]

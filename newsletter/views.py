@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from comparesite.ratelimit import check_rate
+from core.ratelimit import check_rate
 from newsletter import services, tokens
 from newsletter.forms import SubscribeForm
 from newsletter.models import Subscriber

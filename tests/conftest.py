@@ -64,14 +64,51 @@ def collected_static_root(tmp_path_factory):
     return root
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters and cached fragments must not leak from one test into the next."""
+def forget_pages() -> None:
+    """Empty the shared cache and the pages each process keeps in memory."""
     from django.core.cache import cache
 
+    from core import pages
+
     cache.clear()
+    pages._local.clear()
+    pages._addresses.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Rate-limit counters and cached pages must not leak from one test into the next.
+
+    Pages kept in memory are re-checked on every request here, so a test sees a change as
+    soon as it commits (in production a process re-checks at most every half second, and
+    allows for clock differences between hosts)."""
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
+    settings.PAGE_CACHE_CLOCK_MARGIN = 0  # one host, one clock
+    forget_pages()
     yield
-    cache.clear()
+    forget_pages()
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """`later(seconds)`: the page cache's clock jumps forward (for the tally window)."""
+    import time
+    from types import SimpleNamespace
+
+    from core import pages
+
+    offset = 0.0
+
+    def advance(seconds: float) -> None:
+        nonlocal offset
+        offset += seconds
+        monkeypatch.setattr(
+            pages,
+            "time",
+            SimpleNamespace(time=lambda: time.time() + offset, monotonic=time.monotonic),
+        )
+
+    return advance
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from comparesite.pagecache import bump
-from tools.changes import category_changed, snapshot, tools_changed
 from tools.models import Category, Tool
 from verdicts.models import Review, Reviewer
 from verdicts.panel import VERDICT_LABELS
@@ -79,11 +77,6 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
 
-    def save_model(self, request, obj, form, change):
-        previous = Category.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
-        super().save_model(request, obj, form, change)
-        category_changed(obj, previous)
-
 
 @admin.register(Tool)
 class ToolAdmin(admin.ModelAdmin):
@@ -119,26 +112,6 @@ class ToolAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_panel_summary().with_community_tally()
-
-    def save_model(self, request, obj, form, change):
-        request._cache_names_before = snapshot(obj)
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # After the inline reviews are saved too: the panel may have changed.
-        bump(*getattr(request, "_cache_names_before", []))
-        tools_changed([form.instance])
-
-    def delete_model(self, request, obj):
-        names = snapshot(obj)
-        super().delete_model(request, obj)
-        bump(*names, "catalog")
-
-    def delete_queryset(self, request, queryset):
-        names = [name for tool in queryset.select_related("category") for name in snapshot(tool)]
-        super().delete_queryset(request, queryset)
-        bump(*names, "catalog")
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)

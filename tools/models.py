@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from comparesite.validators import SLUG_HELP, slug_is_clean, slug_validator
+from core.validators import SLUG_HELP, slug_is_clean, slug_validator
 from verdicts.panel import PanelSummary, panel_derived_expressions, panel_expressions
 from votes.tally import CommunityTally, community_expressions
 

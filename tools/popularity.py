@@ -14,10 +14,15 @@ import threading
 import time
 from collections import Counter
 
+from django.core.cache import cache
 from django.db import DatabaseError, connection
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from comparesite.pagecache import bump
+from core import keys
+from core.clientip import client_ip
+from core.purge import purge
 from tools.compare import SEPARATOR
 from tools.models import ComparisonView, Tool
 
@@ -27,6 +32,8 @@ FLUSH_SECONDS = 30
 # rebuild of home costs a few hundred milliseconds at 500 tools, so the ranking may lag by up
 # to this long instead of invalidating them on every flush of every worker (p99 spikes).
 POPULAR_REFRESH_SECONDS = 600
+
+DAY_SECONDS = 24 * 60 * 60
 
 _lock = threading.Lock()
 _pending: Counter[str] = Counter()
@@ -44,6 +51,25 @@ def record_view(pair: str) -> None:
             _last_flush = time.monotonic()
     if due:
         flush()
+
+
+def record_view_once(request: HttpRequest, pair: str) -> None:
+    """Count this visitor's view of a comparison at most once a day.
+
+    The page itself is served from caches that never reach Django; it sends a small beacon
+    once loaded (tools/views.py: compare_viewed). A visitor is their address and browser,
+    hashed with the site's key and the day, and remembered in the shared cache for a day.
+    """
+    day = timezone.now().date().isoformat()
+    visitor = f"{client_ip(request)}|{request.META.get('HTTP_USER_AGENT', '')[:200]}"
+    seen = salted_hmac("tools.popularity", f"{day}|{visitor}|{pair}", algorithm="sha256")
+    try:
+        first = cache.add(f"viewed:{seen.hexdigest()}", 1, timeout=DAY_SECONDS)
+    except Exception:
+        logger.warning("cache unavailable: not counting a view of %s", pair)
+        return
+    if first:
+        record_view(pair)
 
 
 def flush() -> int:
@@ -72,7 +98,7 @@ def flush() -> int:
     global _last_popular_bump
     if time.monotonic() - _last_popular_bump >= POPULAR_REFRESH_SECONDS:
         _last_popular_bump = time.monotonic()
-        bump("popular")
+        purge([keys.POPULAR])
     return len(counts)
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("compare/", views.compare_picker, name="compare_picker"),
     path("compare/<str:pair>/", views.compare, name="compare"),
+    path("compare/<str:pair>/viewed/", views.compare_viewed, name="compare_viewed"),
     path("tools/", views.directory, name="directory"),
     path("tools/<slug:slug>/", views.tool_detail, name="detail"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),

@@ -5,13 +5,16 @@ from itertools import combinations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.functions import Abs, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from comparesite.pagecache import Built, public_page
+from core import keys
+from core.pages import ALL_PARAMS, Page, public_page
+from core.views import not_found as core_not_found
 from tools.compare import (
     MAX_TOOLS,
     MalformedPair,
@@ -23,9 +26,10 @@ from tools.compare import (
 )
 from tools.directory import DirectoryQuery, directory_queryset, filter_choices
 from tools.models import Category, Tool
-from tools.popularity import popular_comparisons, record_view
+from tools.popularity import popular_comparisons, record_view_once
 from tools.seo import software_application
-from votes.personalise import personalise, widget_data
+from verdicts.calibration import COMMUNITY_QUORUM
+from verdicts.panel import SHIP, SKIP, SPLIT
 
 BY_PANEL = (
     F("panel_ship_percent").desc(nulls_last=True),
@@ -46,12 +50,19 @@ def close_matches(words: list[str], limit: int = 6) -> list[Tool]:
 
 
 def not_found(request: HttpRequest, *, reason: str, words: list[str]) -> HttpResponse:
-    context = {"reason": reason, "suggestions": close_matches(words), "query": " ".join(words)}
-    return render(request, "404.html", context, status=404)
+    """A 404 that suggests the tools whose names look like what the visitor typed."""
+    return core_not_found(
+        request, reason=reason, suggestions=close_matches(words), query=" ".join(words)
+    )
 
 
-def serve(request: HttpRequest, key: str, known_deps: list[str], build) -> HttpResponse:
-    return public_page(request, key, [*known_deps, "panel"], build, personalise)
+def shown(tools: list[Tool]) -> list[keys.Key]:
+    """The keys of a page listing these tools: each one's facts, category and community."""
+    return [
+        key
+        for tool in tools
+        for key in (keys.tool(tool.pk), keys.category(tool.category_id), keys.tally(tool.pk))
+    ]
 
 
 HOME_SHELF = 8
@@ -59,34 +70,30 @@ PAGE_SIZE = 24  # tools a page, in the directory and on category pages
 
 
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    def build() -> Built:
-        tools = list(
-            Tool.objects.published().for_cards().order_by("category__order", *BY_PANEL, "name")
-        )
-        categories: dict[Category, list[Tool]] = {}
-        for tool in tools:
-            categories.setdefault(tool.category, []).append(tool)
-        featured = [pair for group in categories.values() for pair in combinations(group[:3], 2)]
-        # The panel's favourites of each category, and a link to the rest: with hundreds of
-        # tools, listing every one made home 124 KB of HTML.
-        shelves = {
-            category: {"tools": group[:HOME_SHELF], "count": len(group)}
-            for category, group in categories.items()
-        }
-        latest = sorted(
-            tools, key=lambda tool: tool.panel_updated_at or tool.created_at, reverse=True
-        )
-        context = {
-            "categories": shelves,
-            "picker_tools": sorted(tools, key=lambda tool: tool.name.lower()),
-            "featured": featured[:8],
-            "latest": latest[:6],
-            "popular": popular_comparisons(6),
-        }
-        return Built("tools/home.html", context, deps=[])
-
-    return serve(request, "home", ["catalog", "popular"], build)
+@public_page()
+def home(request: HttpRequest) -> Page:
+    tools = list(
+        Tool.objects.published().for_cards().order_by("category__order", *BY_PANEL, "name")
+    )
+    categories: dict[Category, list[Tool]] = {}
+    for tool in tools:
+        categories.setdefault(tool.category, []).append(tool)
+    featured = [pair for group in categories.values() for pair in combinations(group[:3], 2)]
+    # The panel's favourites of each category, and a link to the rest: with hundreds of
+    # tools, listing every one made home 124 KB of HTML.
+    shelves = {
+        category: {"tools": group[:HOME_SHELF], "count": len(group)}
+        for category, group in categories.items()
+    }
+    latest = sorted(tools, key=lambda tool: tool.panel_updated_at or tool.created_at, reverse=True)
+    context = {
+        "categories": shelves,
+        "picker_tools": sorted(tools, key=lambda tool: tool.name.lower()),
+        "featured": featured[:8],
+        "latest": latest[:6],
+        "popular": popular_comparisons(6),
+    }
+    return Page("tools/home.html", context, [keys.TOOLS, keys.PANEL, keys.TALLIES, keys.POPULAR])
 
 
 @require_safe
@@ -127,7 +134,8 @@ def absolute(tool: Tool) -> str:
 
 
 @require_safe
-def compare(request: HttpRequest, pair: str) -> HttpResponse:
+@public_page()
+def compare(request: HttpRequest, pair: str) -> Page | HttpResponse:
     try:
         slugs = parse_pair(pair)
     except MalformedPair as problem:
@@ -140,121 +148,114 @@ def compare(request: HttpRequest, pair: str) -> HttpResponse:
     if pair != canonical_pair(slugs):
         return redirect("tools:compare", pair=canonical_pair(slugs), permanent=True)
 
-    def build() -> Built | HttpResponse:
-        found = {t.slug: t for t in Tool.objects.published().for_cards().filter(slug__in=slugs)}
-        missing = [slug for slug in slugs if slug not in found]
-        if missing:
-            return not_found(
-                request, reason=f"We have no tool called “{missing[0]}”.", words=missing
-            )
-        tools = [found[slug] for slug in slugs]
-        rows = scorecard(tools)
-        alternatives = list(
-            Tool.objects.published()
-            .for_cards()
-            .filter(category__in={tool.category_id for tool in tools})
-            .exclude(pk__in=[tool.pk for tool in tools])
-            .order_by(*BY_PANEL, "name")[:24]
-        )
-        related = [
-            (tool, [other for other in alternatives if other.category_id == tool.category_id][:4])
-            for tool in tools
-        ]
-        context = {
-            "tools": tools,
-            "title": " vs ".join(tool.name for tool in tools),
-            "can_add": len(tools) < MAX_TOOLS and bool(alternatives),
-            "addable": sorted(alternatives, key=lambda tool: tool.name.lower()),
-            # Suggestions for the picker: these tools and their neighbours (any name works).
-            "picker_tools": sorted([*tools, *alternatives], key=lambda tool: tool.name.lower()),
-            "decision_rows": decision_rows(tools),
-            "scorecard": rows,
-            "related": related,
-            "alternatives": alternatives[:6],
-            "structured_data": [
-                software_application(tool, reviews_of(tool, rows), absolute(tool)) for tool in tools
-            ],
-        }
-        return Built(
-            "tools/compare.html",
-            context,
-            deps=[f"category:{tool.category.slug}" for tool in tools],
-            widgets=[widget_data(tool) for tool in tools],
-        )
-
-    response = serve(request, f"compare:{pair}", [f"tool:{slug}" for slug in slugs], build)
-    if response.status_code in (200, 304):
-        record_view(pair)
-    return response
+    found = {t.slug: t for t in Tool.objects.published().for_cards().filter(slug__in=slugs)}
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        return not_found(request, reason=f"We have no tool called “{missing[0]}”.", words=missing)
+    tools = [found[slug] for slug in slugs]
+    rows = scorecard(tools)
+    alternatives = list(
+        Tool.objects.published()
+        .for_cards()
+        .filter(category__in={tool.category_id for tool in tools})
+        .exclude(pk__in=[tool.pk for tool in tools])
+        .order_by(*BY_PANEL, "name")[:24]
+    )
+    related = [
+        (tool, [other for other in alternatives if other.category_id == tool.category_id][:4])
+        for tool in tools
+    ]
+    context = {
+        "tools": tools,
+        "pair": pair,
+        "title": " vs ".join(tool.name for tool in tools),
+        "can_add": len(tools) < MAX_TOOLS and bool(alternatives),
+        "addable": sorted(alternatives, key=lambda tool: tool.name.lower()),
+        # Suggestions for the picker: these tools and their neighbours (any name works).
+        "picker_tools": sorted([*tools, *alternatives], key=lambda tool: tool.name.lower()),
+        "decision_rows": decision_rows(tools),
+        "scorecard": rows,
+        "related": related,
+        "alternatives": alternatives[:6],
+        "structured_data": [
+            software_application(tool, reviews_of(tool, rows), absolute(tool)) for tool in tools
+        ],
+    }
+    return Page("tools/compare.html", context, [*shown(tools), keys.PANEL])
 
 
-@require_safe
-def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def build() -> Built | HttpResponse:
-        tool = Tool.objects.published().for_cards().filter(slug=slug).first()
-        if tool is None:
-            return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
-        rows = scorecard([tool])
-        others = list(
-            Tool.objects.published()
-            .for_cards()
-            .filter(category=tool.category_id)
-            .exclude(pk=tool.pk)
-            .order_by(*BY_PANEL, "name")[:12]
-        )
-        context = {
-            "tool": tool,
-            "scorecard": rows,
-            "others": others,
-            "picker_selected": [tool.name, ""],
-            "structured_data": software_application(tool, reviews_of(tool, rows), absolute(tool)),
-        }
-        return Built(
-            "tools/tool_detail.html",
-            context,
-            deps=[f"category:{tool.category.slug}"],
-            widgets=[widget_data(tool)],
-        )
-
-    return serve(request, f"tool:{slug}", [f"tool:{slug}"], build)
+@require_POST
+def compare_viewed(request: HttpRequest, pair: str) -> HttpResponse:
+    """Count a view of a comparison (a beacon the page sends once loaded, outside the cache)."""
+    try:
+        slugs = parse_pair(pair)
+    except MalformedPair:
+        return HttpResponse(status=400)
+    if pair == canonical_pair(slugs):
+        record_view_once(request, pair)
+    return HttpResponse(status=204)
 
 
 @require_safe
-def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+@public_page()
+def tool_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
+    tool = Tool.objects.published().for_cards().filter(slug=slug).first()
+    if tool is None:
+        return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
+    rows = scorecard([tool])
+    others = list(
+        Tool.objects.published()
+        .for_cards()
+        .filter(category=tool.category_id)
+        .exclude(pk=tool.pk)
+        .order_by(*BY_PANEL, "name")[:12]
+    )
+    context = {
+        "tool": tool,
+        "scorecard": rows,
+        "others": others,
+        "picker_selected": [tool.name, ""],
+        "structured_data": software_application(tool, reviews_of(tool, rows), absolute(tool)),
+    }
+    return Page("tools/tool_detail.html", context, [*shown([tool]), keys.PANEL])
+
+
+@require_safe
+@public_page(params=("page",))
+def category_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
     """A category's tools ranked by the panel, PAGE_SIZE to a page (`?page=`)."""
     page_number = requested_page(request)
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        return not_found(request, reason=f"We have no category called “{slug}”.", words=[])
+    ranked = category.tools.published().for_cards().order_by(*BY_PANEL, "name")
+    page = Paginator(ranked, PAGE_SIZE).get_page(page_number)
+    tools = list(page.object_list)
+    first = page.number == 1
+    context = {
+        "category": category,
+        "tools": tools,
+        "page": page,
+        "pager": {
+            "previous": f"page={page.number - 1}" if page.has_previous() else "",
+            "next": f"page={page.number + 1}" if page.has_next() else "",
+        },
+        # The comparison sections belong to the category's front page.
+        "pairs": list(combinations(tools[:4], 2)) if first else [],
+        "popular": popular_comparisons(6, category_id=category.pk) if first else [],
+    }
+    return Page(
+        "tools/category_detail.html",
+        context,
+        [keys.category(category.pk), keys.PANEL, keys.TALLIES, keys.POPULAR, *shown(tools)],
+        # A page past the end shows the last page, but is not kept under its own address.
+        store=is_canonical_page(request, page),
+    )
 
-    def build() -> Built | HttpResponse:
-        category = Category.objects.filter(slug=slug).first()
-        if category is None:
-            return not_found(request, reason=f"We have no category called “{slug}”.", words=[])
-        ranked = category.tools.published().for_cards().order_by(*BY_PANEL, "name")
-        page = Paginator(ranked, PAGE_SIZE).get_page(page_number)
-        tools = list(page.object_list)
-        first = page.number == 1
-        context = {
-            "category": category,
-            "tools": tools,
-            "page": page,
-            "pager": {
-                "previous": f"page={page.number - 1}" if page.has_previous() else "",
-                "next": f"page={page.number + 1}" if page.has_next() else "",
-            },
-            # The comparison sections belong to the category's front page.
-            "pairs": list(combinations(tools[:4], 2)) if first else [],
-            "popular": popular_comparisons(6, category_id=category.pk) if first else [],
-        }
-        return Built(
-            "tools/category_detail.html",
-            context,
-            deps=[f"tool:{tool.slug}" for tool in tools],
-            widgets=[widget_data(tool) for tool in tools],
-            # A page past the end shows the last page, but is not kept under its own key.
-            store=page.number == page_number,
-        )
 
-    known = [f"category:{slug}", f"tally:{slug}", "popular"]
-    return serve(request, f"category:{slug}|{page_number}", known, build)
+def is_canonical_page(request: HttpRequest, page) -> bool:
+    """Whether `?page=` named this page as we would (not '0', '-3', 'two' or past the end)."""
+    return request.GET.get("page", "1") == str(page.number)
 
 
 def requested_page(request: HttpRequest) -> int:
@@ -266,29 +267,26 @@ def requested_page(request: HttpRequest) -> int:
 
 
 @require_safe
-def directory(request: HttpRequest) -> HttpResponse:
-    """All tools, filtered and sorted by GET parameters; htmx swaps just the results.
-
-    Cached like the other public pages, per filter combination and page. Every vote bumps
-    `tally` (the community sort and figures), every editorial change `catalog`."""
+@public_page(params=ALL_PARAMS)
+def directory(request: HttpRequest) -> Page:
+    """All tools, filtered and sorted by GET parameters; htmx swaps just the results."""
     asked = DirectoryQuery.from_params(request.GET)
     page_number = requested_page(request)
+    choices = filter_choices()
+    query = asked.known({category.slug for category in choices["categories"]})
+    page = Paginator(query.apply(directory_queryset()), PAGE_SIZE).get_page(page_number)
+    pager = {
+        "previous": query.link(page.number - 1) if page.has_previous() else "",
+        "next": query.link(page.number + 1) if page.has_next() else "",
+    }
+    context = {"query": query, "page": page, "pager": pager, **choices}
     template = "tools/directory.html#results" if request.htmx else "tools/directory.html"
-
-    def build() -> Built:
-        choices = filter_choices()
-        query = asked.known({category.slug for category in choices["categories"]})
-        page = Paginator(query.apply(directory_queryset()), PAGE_SIZE).get_page(page_number)
-        pager = {
-            "previous": query.link(page.number - 1) if page.has_previous() else "",
-            "next": query.link(page.number + 1) if page.has_next() else "",
-        }
-        context = {"query": query, "page": page, "pager": pager, **choices}
-        store = query == asked and page.number == page_number
-        return Built(template, context, deps=[], store=store)
-
-    key = f"directory:{asked.key}|{page_number}|{'htmx' if request.htmx else 'page'}"
-    return serve(request, key, ["catalog", "tally"], build)
+    return Page(
+        template,
+        context,
+        [keys.TOOLS, keys.PANEL, keys.TALLIES],
+        store=query == asked and is_canonical_page(request, page),
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -321,3 +319,38 @@ def search(request: HttpRequest) -> HttpResponse:
     elif query:
         context["results"] = list(Tool.objects.published().search(query).for_cards()[:30])
     return render(request, "tools/search.html", context, status=status)
+
+
+@require_safe
+@public_page()
+def disagreements(request: HttpRequest) -> Page:
+    """Tools with enough community votes whose panel verdict and community majority differ."""
+    community_votes = F("community_ships") + F("community_skips")
+    tools = list(
+        Tool.objects.published()
+        .for_cards()
+        .alias(
+            community_votes=community_votes,
+            community_majority=Case(
+                When(community_ships__gt=F("community_skips"), then=Value(SHIP)),
+                When(community_ships__lt=F("community_skips"), then=Value(SKIP)),
+                default=Value(None),
+                output_field=CharField(),
+            ),
+            gap=Abs(
+                F("panel_ship_percent") - F("community_ships") * 100.0 / NullIf(community_votes, 0)
+            ),
+        )
+        .filter(community_votes__gte=COMMUNITY_QUORUM)
+        .filter(
+            Q(community_majority=SHIP, panel_verdict__in=[SKIP, SPLIT])
+            | Q(community_majority=SKIP, panel_verdict__in=[SHIP, SPLIT])
+        )
+        .order_by(F("gap").desc(nulls_last=True), "name")
+    )
+    context = {
+        "opposed": [tool for tool in tools if tool.panel_verdict != SPLIT],
+        "split": [tool for tool in tools if tool.panel_verdict == SPLIT],
+        "quorum": COMMUNITY_QUORUM,
+    }
+    return Page("verdicts/disagreements.html", context, [keys.TOOLS, keys.PANEL, keys.TALLIES])

@@ -1,32 +1,40 @@
+from django.apps import apps
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, Count, F, Q, Value, When
-from django.db.models.functions import Abs, NullIf
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from tools.models import Category, Tool
+from core import keys
+from core.pages import Page, public_page
+from core.views import not_found
 from verdicts.calibration import COMMUNITY_QUORUM, calibration_for
 from verdicts.models import Reviewer
-from verdicts.panel import SHIP, SKIP, SPLIT
 
 REVIEWS_PER_PAGE = 24
 
 
+# Reviewer pages show critics, their verdicts and how the community voted on those tools.
+SHOWN = [keys.PANEL, keys.TOOLS, keys.TALLIES]
+
+
 @require_safe
-def panel(request: HttpRequest) -> HttpResponse:
+@public_page()
+def panel(request: HttpRequest) -> Page:
     reviewers = list(Reviewer.objects.filter(is_active=True))
     figures = calibration_for(reviewers)
     context = {
         "cards": [(reviewer, figures[reviewer.pk]) for reviewer in reviewers],
         "quorum": COMMUNITY_QUORUM,
     }
-    return render(request, "verdicts/panel.html", context)
+    return Page("verdicts/panel.html", context, SHOWN)
 
 
 @require_safe
-def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    reviewer = get_object_or_404(Reviewer, slug=slug, is_active=True)
+@public_page(params=("category", "page"))
+def reviewer_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
+    reviewer = Reviewer.objects.filter(slug=slug, is_active=True).first()
+    if reviewer is None:
+        return not_found(request, reason=f"We have no critic called “{slug}”.")
     reviews = (
         reviewer.reviews.published()
         .select_related("tool", "tool__category")
@@ -34,8 +42,10 @@ def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     # Every category with how many of this reviewer's verdicts it holds: few rows, one query,
     # and the filter below matches the visitor's input against it without touching the database.
+    # Looked up by name: tools sits above verdicts (its models use the panel figures).
+    category_model = apps.get_model("tools", "Category")
     categories = list(
-        Category.objects.annotate(
+        category_model.objects.annotate(
             verdict_count=Count(
                 "tools__reviews",
                 filter=Q(
@@ -64,38 +74,8 @@ def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
     }
-    return render(request, "verdicts/reviewer_detail.html", context)
+    return Page("verdicts/reviewer_detail.html", context, [*SHOWN, *category_keys(categories)])
 
 
-@require_safe
-def disagreements(request: HttpRequest) -> HttpResponse:
-    """Tools with enough community votes whose panel verdict and community majority differ."""
-    community_votes = F("community_ships") + F("community_skips")
-    tools = list(
-        Tool.objects.published()
-        .for_cards()
-        .alias(
-            community_votes=community_votes,
-            community_majority=Case(
-                When(community_ships__gt=F("community_skips"), then=Value(SHIP)),
-                When(community_ships__lt=F("community_skips"), then=Value(SKIP)),
-                default=Value(None),
-                output_field=CharField(),
-            ),
-            gap=Abs(
-                F("panel_ship_percent") - F("community_ships") * 100.0 / NullIf(community_votes, 0)
-            ),
-        )
-        .filter(community_votes__gte=COMMUNITY_QUORUM)
-        .filter(
-            Q(community_majority=SHIP, panel_verdict__in=[SKIP, SPLIT])
-            | Q(community_majority=SKIP, panel_verdict__in=[SHIP, SPLIT])
-        )
-        .order_by(F("gap").desc(nulls_last=True), "name")
-    )
-    context = {
-        "opposed": [tool for tool in tools if tool.panel_verdict != SPLIT],
-        "split": [tool for tool in tools if tool.panel_verdict == SPLIT],
-        "quorum": COMMUNITY_QUORUM,
-    }
-    return render(request, "verdicts/disagreements.html", context)
+def category_keys(categories) -> list[keys.Key]:
+    return [keys.category(category.pk) for category in categories]

@@ -1,10 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from comparesite.pagecache import bump
-from votes.identity import forget_visitor_state
 from votes.models import Bookmark, Visitor, Vote
-from votes.services import tally_changed
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -24,19 +21,6 @@ class VoteAdmin(ReadOnlyAdmin):
     list_select_related = ("tool", "visitor", "visitor__user")
     search_fields = ("tool__name", "tool__slug")
     date_hierarchy = "created_at"
-
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, Vote.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        affected = list(
-            queryset.values_list("tool__slug", "tool__category__slug", "visitor_id").distinct()
-        )
-        super().delete_queryset(request, queryset)
-        # The figures on every page showing these tools, and the voters' own pressed buttons.
-        bump(*(name for tool, category, _ in affected for name in tally_changed(tool, category)))
-        for visitor_id in {visitor for _, _, visitor in affected}:
-            forget_visitor_state(visitor_id)
 
 
 @admin.register(Bookmark)

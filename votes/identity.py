@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 
 from votes.models import Bookmark, Visitor, Vote
 
@@ -72,24 +71,16 @@ def get_or_create_visitor_id(request: HttpRequest, *, fresh: bool = False) -> in
     if visitor_id is not None:
         return visitor_id
     if request.user.is_authenticated:
-        visitor, _ = Visitor.objects.get_or_create(user=request.user)
-    elif (key := _browser_key(request)) and not fresh:
-        visitor, _ = Visitor.objects.get_or_create(anon_key=key)
+        visitor_id = Visitor.objects.get_or_create(user=request.user)[0].pk
     else:
-        visitor = Visitor.objects.create()
-    _remember(request, visitor.pk)
-    request._visitor_id = visitor.pk
+        # A browser's first action: it has no cookie yet, so nothing tells it apart from any
+        # other newcomer (no value the client chooses may). Its clicks after this one carry the
+        # session; htmx queues a second click until the first is answered (hx-sync).
+        visitor_id = Visitor.objects.create().pk
+    _remember(request, visitor_id)
+    request._visitor_id = visitor_id
     request.__dict__.pop("_visitor_state", None)
-    return visitor.pk
-
-
-def _browser_key(request: HttpRequest) -> str | None:
-    """Stable per browser before any session exists: derived from its CSRF secret, which every
-    accepted POST carries. Hashed with the site's key so the secret itself is never stored."""
-    secret = request.META.get("CSRF_COOKIE")
-    if not secret:
-        return None
-    return salted_hmac("votes.visitor", secret, algorithm="sha256").hexdigest()
+    return visitor_id
 
 
 def act_as_visitor(request: HttpRequest, write) -> int:

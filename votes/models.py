@@ -21,9 +21,6 @@ class Visitor(models.Model):
         on_delete=models.CASCADE,
         related_name="visitor",
     )
-    # For anonymous visitors: a keyed hash of the browser's CSRF secret, unique, so that two
-    # first clicks sent at the same moment (no session yet) still make one visitor.
-    anon_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     def __str__(self) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import connection
 from django.utils import timezone
 
-from comparesite.pagecache import bump
-from tools.models import Tool
+from core import keys
+from core.purge import purge
 from votes.identity import forget_visitor_state
 from votes.models import Bookmark, Vote
 
@@ -29,13 +29,12 @@ UPSERT_VOTE = """
 WITHDRAW_VOTE = "DELETE FROM votes_vote WHERE visitor_id = %(visitor)s AND tool_id = %(tool)s"
 
 
-def tally_changed(tool_slug: str, category_slug: str) -> list[str]:
-    """The cache names a change to this tool's tally makes stale: its own pages, category pages
-    (which list every tool's tally and must know before they query) and the directory."""
-    return [f"tool:{tool_slug}", f"tally:{category_slug}", "tally"]
+def tally_keys(tool_id: int) -> list[keys.Key]:
+    """What a change to this tool's votes makes stale: its figure, and lists of figures."""
+    return [keys.tally(tool_id), keys.TALLIES]
 
 
-def cast_vote(*, visitor_id: int, tool: Tool, value: str) -> None:
+def cast_vote(*, visitor_id: int, tool_id: int, value: str) -> None:
     """Set the visitor's vote on the tool to `value` (ship, skip), or withdraw it (clear).
 
     Sets state, never toggles: repeating a request changes nothing, and parallel requests by
@@ -43,21 +42,21 @@ def cast_vote(*, visitor_id: int, tool: Tool, value: str) -> None:
     """
     if value not in VOTE_VALUES:
         raise ValueError(f"not a vote: {value!r}")
-    params = {"visitor": visitor_id, "tool": tool.pk, "value": value, "now": timezone.now()}
+    params = {"visitor": visitor_id, "tool": tool_id, "value": value, "now": timezone.now()}
     with connection.cursor() as cursor:
         cursor.execute(WITHDRAW_VOTE if value == CLEAR else UPSERT_VOTE, params)
-    bump(*tally_changed(tool.slug, tool.category.slug))
+    purge(tally_keys(tool_id))
     forget_visitor_state(visitor_id)
 
 
-def set_bookmark(*, visitor_id: int, tool: Tool, action: str) -> None:
+def set_bookmark(*, visitor_id: int, tool_id: int, action: str) -> None:
     """Add or remove the visitor's bookmark of the tool; idempotent like votes."""
     if action not in BOOKMARK_ACTIONS:
         raise ValueError(f"not a bookmark action: {action!r}")
     if action == "remove":
-        Bookmark.objects.filter(visitor_id=visitor_id, tool=tool).delete()
+        Bookmark.objects.filter(visitor_id=visitor_id, tool_id=tool_id).delete()
     else:
         Bookmark.objects.bulk_create(
-            [Bookmark(visitor_id=visitor_id, tool=tool)], ignore_conflicts=True
+            [Bookmark(visitor_id=visitor_id, tool_id=tool_id)], ignore_conflicts=True
         )
     forget_visitor_state(visitor_id)

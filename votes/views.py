@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -7,34 +8,37 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from comparesite.ratelimit import check_rate
-from tools.models import Category, Tool
-from tools.views import not_found
+from core.ratelimit import check_rate
+from core.views import not_found
 from votes.identity import (
     act_as_visitor,
     attach_visitor_state,
     bookmarked_tool_ids,
     current_visitor_id,
 )
+from votes.models import Bookmark
 from votes.services import BOOKMARK_ACTIONS, VOTE_VALUES, cast_vote, set_bookmark
-from votes.tally import read_tally
+from votes.tally import CommunityTally, read_tally
+from votes.widgets import WidgetTool
 
 VOTE_WORDS = {"ship": "a ship vote", "skip": "a skip vote"}
 
 
-def redirect_back(request: HttpRequest, tool: Tool) -> HttpResponse:
+def redirect_back(request: HttpRequest, tool: WidgetTool) -> HttpResponse:
     """303 to the page the form was on (its `next` field), else the tool page."""
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = tool.get_absolute_url()
+        target = reverse("tools:detail", args=[tool.slug])
     response = HttpResponseRedirect(target)
     response.status_code = 303
     return response
 
 
-def refuse(request: HttpRequest, tool: Tool | None, message: str, status: int) -> HttpResponse:
+def refuse(
+    request: HttpRequest, tool: WidgetTool | None, message: str, status: int
+) -> HttpResponse:
     """A clear error that changed nothing: a fragment for htmx, a small page otherwise."""
     context = {"message": message, "is_error": True, "tool": tool}
     if request.htmx:
@@ -46,29 +50,31 @@ def refuse(request: HttpRequest, tool: Tool | None, message: str, status: int) -
 # costs about 0.6 ms of CPU here, four times what Postgres takes to answer it, and votes are
 # the busiest writes on the site (docs/benchmarks.md).
 PUBLISHED_TOOL = """
-    SELECT tool.id, tool.name, tool.slug, tool.category_id, category.slug AS category_slug
+    SELECT tool.id, tool.slug, tool.name, coalesce(tally.ships, 0), coalesce(tally.skips, 0)
       FROM tools_tool tool
-      JOIN tools_category category ON category.id = tool.category_id
+      LEFT JOIN votes_tally tally ON tally.tool_id = tool.id
      WHERE tool.slug = %s AND tool.is_published
 """
 
 
-def published_tool(slug: str) -> Tool | None:
-    tool = next(iter(Tool.objects.raw(PUBLISHED_TOOL, [slug])), None)
-    if tool is not None:
-        # Only the slug is needed (cache names); this saves a query for the rest of the row.
-        tool.category = Category(pk=tool.category_id, slug=tool.category_slug)
-    return tool
+def published_tool(slug: str) -> WidgetTool | None:
+    with connection.cursor() as cursor:
+        cursor.execute(PUBLISHED_TOOL, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, slug, name, ships, skips = row
+    return WidgetTool(pk=pk, slug=slug, name=name, community=CommunityTally(ships, skips))
 
 
 def accept(
     request: HttpRequest, slug: str, *, field: str, allowed, scope: str, problem: str
-) -> tuple[Tool, str] | HttpResponse:
+) -> tuple[WidgetTool, str] | HttpResponse:
     """The front half of every in-place action: a published tool, an allowed value, within
     the rate limits. Anything else is answered here, and nothing has changed."""
     tool = published_tool(slug)
     if tool is None:
-        return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
+        return not_found(request, reason=f"We have no tool called “{slug}”.")
     value = request.POST.get(field, "")
     if value not in allowed:
         return refuse(request, tool, problem, status=400)
@@ -93,12 +99,12 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     tool, value = accepted
 
     act_as_visitor(
-        request, lambda visitor_id: cast_vote(visitor_id=visitor_id, tool=tool, value=value)
+        request, lambda visitor_id: cast_vote(visitor_id=visitor_id, tool_id=tool.pk, value=value)
     )
 
     if not request.htmx:
         return redirect_back(request, tool)
-    tool.community_ships, tool.community_skips = read_tally(tool.pk)
+    tool.community = CommunityTally(*read_tally(tool.pk))
     tool.my_vote = None if value == "clear" else value
     if value == "clear":
         message = f"Your vote on {tool.name} is withdrawn. Community: {tool.community}."
@@ -122,7 +128,8 @@ def bookmark(request: HttpRequest, slug: str) -> HttpResponse:
     tool, action = accepted
 
     act_as_visitor(
-        request, lambda visitor_id: set_bookmark(visitor_id=visitor_id, tool=tool, action=action)
+        request,
+        lambda visitor_id: set_bookmark(visitor_id=visitor_id, tool_id=tool.pk, action=action),
     )
 
     if not request.htmx:
@@ -141,7 +148,12 @@ def bookmark(request: HttpRequest, slug: str) -> HttpResponse:
 
 def bookmarks_context(request: HttpRequest) -> dict:
     ids = bookmarked_tool_ids(request)
-    by_id = Tool.objects.published().in_bulk(ids) if ids else {}
+    if not ids:
+        return {"bookmarks": []}
+    saved = Bookmark.objects.filter(
+        visitor_id=current_visitor_id(request), tool_id__in=ids, tool__is_published=True
+    ).select_related("tool")
+    by_id = {bookmark.tool_id: bookmark.tool for bookmark in saved}
     return {"bookmarks": [by_id[pk] for pk in ids if pk in by_id]}
 
 

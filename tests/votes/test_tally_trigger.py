@@ -45,7 +45,7 @@ def test_casting_switching_repeating_and_withdrawing_keep_the_tally_equal_to_the
         (first, "clear", (0, 0)),
     ]
     for visitor, value, expected in steps:
-        cast_vote(visitor_id=visitor.pk, tool=tool, value=value)
+        cast_vote(visitor_id=visitor.pk, tool_id=tool.pk, value=value)
         assert kept(tool) == counted(tool) == expected
 
 

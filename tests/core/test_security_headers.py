@@ -80,7 +80,7 @@ def test_production_sends_hsts_secure_cookies_and_redirects_to_https(
         env.pop(name, None)
     env.pop("CSRF_COOKIE_SECURE", None)
     env.pop("REDIS_URL", None)
-    code = (ROOT / "tests" / "comparesite" / "production_probe.py").read_text()
+    code = (ROOT / "tests" / "core" / "production_probe.py").read_text()
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,

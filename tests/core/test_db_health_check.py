@@ -1,4 +1,4 @@
-"""Persistent connections are checked before reuse without a round trip (comparesite.postgres)."""
+"""Persistent connections are checked before reuse without a round trip (core.postgres)."""
 
 import time
 

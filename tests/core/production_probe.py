@@ -5,7 +5,9 @@ import re
 
 from django.test import Client
 
-client = Client(HTTP_X_FORWARDED_PROTO="https", raise_request_exception=False)
+client = Client(
+    HTTP_X_FORWARDED_PROTO="https", raise_request_exception=False, enforce_csrf_checks=True
+)
 report = {}
 for name, path in {
     "page": "/compare/code-llama-4-vs-mistral-3b/",
@@ -15,9 +17,10 @@ for name, path in {
 }.items():
     response = client.get(path, HTTP_HX_REQUEST="true" if name == "fragment" else "")
     report[name] = {"status": response.status_code, "headers": dict(response.items())}
-page = client.get("/tools/code-llama-4/").content.decode()
-token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-client.post("/tools/code-llama-4/vote/", {"value": "ship", "csrfmiddlewaretoken": token})
+client.post("/tools/code-llama-4/vote/", {"value": "ship"}, HTTP_SEC_FETCH_SITE="same-origin")
+# A browser that sends no Fetch Metadata gets the confirmation page, with a token and its cookie.
+confirm = client.post("/tools/code-llama-4/vote/", {"value": "skip"}).content.decode()
+assert re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', confirm)
 report["cookies"] = {
     name: {key: str(morsel[key]) for key in ("secure", "httponly", "samesite")}
     for name, morsel in client.cookies.items()

@@ -20,7 +20,7 @@ class HealthCheckMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path == "/healthz":
-            from comparesite.views import healthz
+            from core.views import healthz
 
             return healthz(request)
         return self.get_response(request)

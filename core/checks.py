@@ -13,6 +13,6 @@ def site_url_is_public_https(app_configs, **kwargs) -> list[checks.CheckMessage]
         checks.Warning(
             f"SITE_URL is {url!r}: canonical links, the sitemap and email links would point there.",
             hint="Set SITE_URL to the site's public https address.",
-            id="comparesite.W001",
+            id="core.W001",
         )
     ]

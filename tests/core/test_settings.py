@@ -62,4 +62,4 @@ def test_check_deploy_warns_when_site_url_is_not_the_public_https_address():
         SITE_URL="http://127.0.0.1:8000",
     )
     assert result.returncode != 0
-    assert "comparesite.W001" in result.stdout + result.stderr
+    assert "core.W001" in result.stdout + result.stderr

@@ -6,6 +6,8 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.csrf import FETCH_METADATA_SEEN
+
 
 @require_safe
 @never_cache
@@ -20,9 +22,25 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+MAX_CONFIRM_FIELDS = 20
+
+
+@never_cache
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A clear 403 for a form sent without (or with a stale) security token."""
-    message = "Your form expired or came from another site. Reload the page and try again."
+    """A refused form (core/csrf.py). A browser that said nothing about where the form came
+    from gets a page that repeats the action on one click, with a fresh token; a request that
+    said it came from another site gets a plain refusal. Either way nothing has changed."""
+    from_elsewhere = request.META.get(FETCH_METADATA_SEEN, False)
+    if request.method == "POST" and not from_elsewhere:
+        fields = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name != "csrfmiddlewaretoken"
+            for value in values
+        ][:MAX_CONFIRM_FIELDS]
+        context = {"action": request.path, "fields": fields}
+        return render(request, "403_csrf_confirm.html", context, status=403)
+    message = "That form came from another site, so we did not act on it. Nothing has changed."
     if request.headers.get("HX-Request"):
         return render(request, "includes/announce.html", {"message": message}, status=403)
     return render(request, "403_csrf.html", {"message": message}, status=403)
@@ -44,3 +62,11 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def not_found(
+    request: HttpRequest, *, reason: str, suggestions: list | tuple = (), query: str = ""
+) -> HttpResponse:
+    """A helpful 404: why, what the visitor may have meant, and a search box."""
+    context = {"reason": reason, "suggestions": suggestions, "query": query}
+    return render(request, "404.html", context, status=404)

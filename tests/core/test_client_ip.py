@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory, override_settings
 
-from comparesite.clientip import client_ip
+from core.clientip import client_ip
 
 
 def request_from(remote: str, forwarded: str = ""):

@@ -5,7 +5,7 @@ write goes to both. A page for a visitor with a session then costs one cache rea
 database query. Stock cached_db still fails a request when the cache is down while it stores a
 session it had to read from the database (or checks or deletes one); here every cache call is
 forgiving, so an outage costs speed, never a visitor's session (the Redis-down tests in
-tests/comparesite/test_redis_cache.py).
+tests/core/test_redis_cache.py).
 """
 
 from __future__ import annotations

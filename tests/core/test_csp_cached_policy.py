@@ -7,7 +7,7 @@ from csp.utils import build_policy
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
-from comparesite.csp import CachedPolicyCSPMiddleware
+from core.csp import CachedPolicyCSPMiddleware
 
 pytestmark = pytest.mark.django_db
 

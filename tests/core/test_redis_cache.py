@@ -21,7 +21,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 def redis_cache(location: str) -> dict:
     return {
         "default": {
-            "BACKEND": "comparesite.cache.PooledRedisCache",
+            "BACKEND": "core.cache.PooledRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from votes.identity import bookmarked_tool_ids
-
 
 def site(request: HttpRequest) -> dict:
     return {
@@ -10,13 +8,13 @@ def site(request: HttpRequest) -> dict:
         "SITE_URL": settings.SITE_URL,
         # Where a no-JS form should send the visitor back to; htmx requests report the page.
         "here": _here(request),
-        # Called by the template only where shown; queries only for a visitor who has acted.
-        "bookmark_count": lambda: len(bookmarked_tool_ids(request)),
     }
 
 
 def _here(request: HttpRequest) -> str:
     htmx = getattr(request, "htmx", None)
-    if htmx and htmx.current_url_abs_path:
-        return htmx.current_url_abs_path
-    return request.get_full_path()
+    try:
+        current = htmx.current_url_abs_path if htmx else None
+    except ValueError:  # a malformed HX-Current-URL header: ignore it
+        current = None
+    return current or request.get_full_path()

@@ -1,0 +1,54 @@
+"""What a public page shows, named once: the keys pages carry and writes purge.
+
+A page lists the keys of everything it shows (`Page.keys`); a write purges the keys of what it
+changed (tools/signals.py for editorial writes, votes/services.py for votes). The same names go
+out in the `Surrogate-Key` header, so a shared HTTP cache purges exactly what Django does.
+
+Two kinds of key:
+
+- **Editorial** (`soft=False`): a tool's facts and reviews, a category, the panel, the list of
+  tools. Purged the moment the write commits, in this app's cache and in the shared cache.
+- **Community** (`soft=True`): vote tallies and popular comparisons, which change many times a
+  second on a busy page. They are never purged: a page showing them is rebuilt at most
+  `TALLY_WINDOW_SECONDS` after they changed, and a shared cache keeps it no longer than that
+  (`s-maxage`). The voter sees their own vote at once (the vote's response, and pages served
+  to a visitor with a session check every key on every request).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Key:
+    name: str
+    soft: bool = False
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def tool(pk: int) -> Key:
+    """A tool's own facts, its reviews and its panel figures."""
+    return Key(f"tool-{pk}")
+
+
+def category(pk: int) -> Key:
+    """A category's name and which tools it holds, in what order."""
+    return Key(f"category-{pk}")
+
+
+def tally(tool_pk: int) -> Key:
+    """One tool's community votes."""
+    return Key(f"tally-{tool_pk}", soft=True)
+
+
+# Which tools are published, under what names and in what order: every listing.
+TOOLS = Key("tools")
+# The critics: names, lenses, who is active.
+PANEL = Key("panel")
+# Any tool's community votes: lists that sort or show many tallies.
+TALLIES = Key("tallies", soft=True)
+# The most viewed comparisons (home and category pages).
+POPULAR = Key("popular", soft=True)

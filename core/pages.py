@@ -1,0 +1,439 @@
+"""Public pages: one cached HTML for every anonymous reader, kept until what it shows changes.
+
+How a request for a public page goes, top to bottom:
+
+1. `PageCacheMiddleware` (early in settings.MIDDLEWARE): a GET or HEAD from a reader without a
+   session, for an address this process served recently and that is still fresh (below), is
+   answered from memory: no session, no user, no view, no query.
+2. Otherwise the view runs. It is decorated with `@public_page` and returns a `Page`: the
+   template, its context and the keys of everything it shows (core/keys.py). The decorator
+   renders it, compresses it (gzip and brotli: the HTML holds no secret any more), keeps it in
+   this process and in the shared Django cache (Redis with REDIS_URL), and answers.
+3. An anonymous reader gets the same bytes as everyone else: no cookie, no token,
+   `Cache-Control: public, s-maxage=...`, an ETag, and `Surrogate-Key` naming what it shows,
+   so any HTTP cache may keep it and purge it by key.
+4. A visitor with a session (someone who voted, bookmarked or signed in) gets the same page
+   with its named slots (`{% slot %}`, core/templatetags/pages.py) rendered for them: their
+   pressed buttons and counts. That answer is private; shared caches pass such visitors.
+
+Freshness: each key has a mark in the cache, the time of its last change, set by
+core/purge.py when a write commits. A page is fresh while every key it shows last changed
+before the page's build began. Community keys (`soft`) are checked only once the page is
+older than TALLY_WINDOW_SECONDS (for visitors with a session, always). Each process re-reads
+the marks of a page it keeps at most every PAGE_CACHE_RECHECK_SECONDS.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import wraps
+from pathlib import Path
+from urllib.parse import urlencode
+
+import brotli
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils.http import parse_etags, quote_etag
+from django.utils.safestring import SafeString, mark_safe
+
+from core.keys import Key
+
+logger = logging.getLogger(__name__)
+
+# What renders pages: a deploy that changes any of it starts from an empty shared page cache.
+RENDERING_SOURCES = ("core", "tools", "verdicts", "votes", "newsletter", "templates")
+SUFFIXES = {".py", ".html", ".txt", ".xml"}
+
+
+def release_digest() -> str:
+    """A digest of the code, templates, pinned dependencies and static manifest behind pages."""
+    digest = hashlib.blake2s(digest_size=6)
+    base = Path(settings.BASE_DIR)
+    sources = [base / name for name in RENDERING_SOURCES]
+    for path in sorted(p for root in sources for p in root.rglob("*") if p.suffix in SUFFIXES):
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    for path in (base / "constraints.txt", Path(settings.STATIC_ROOT) / "staticfiles.json"):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+RELEASE = release_digest()
+PAGE_PREFIX = f"page:{RELEASE}:"
+MARK_PREFIX = "mark:"
+PAGE_TIMEOUT = 60 * 60  # a safety net: pages are normally rebuilt because a key changed
+LOCAL_MAX = 500  # pages each process keeps in memory
+ALL_PARAMS = "*"
+
+
+@dataclass
+class Page:
+    """What a public view returns: the template, its context and the keys of what it shows."""
+
+    template: str
+    context: dict
+    keys: Iterable[Key]
+    # False for an answer to input the view ignored (an unknown filter value, a page past
+    # the end): shown, but not kept, so made-up addresses cannot fill the cache.
+    store: bool = True
+
+
+@dataclass
+class Slot:
+    """A named part of a cached page that differs per visitor (see core/templatetags/pages.py)."""
+
+    template: str
+    data: dict
+    anonymous: bytes  # as a reader without a session sees it
+
+    def render_for(self, request: HttpRequest) -> bytes:
+        template = get_template(self.template).template
+        return template.render(Context({**self.data, "request": request})).encode()
+
+
+@dataclass
+class Entry:
+    parts: list  # bytes and Slots, in page order
+    keys: tuple[str, ...]
+    soft_keys: tuple[str, ...]
+    built_at: float  # when the build began: changes marked after it make the page stale
+    body: bytes = b""
+    encoded: dict[str, bytes] = field(default_factory=dict)
+    etag: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    checked_at: float = 0.0  # when this process last read its keys' marks
+
+    def __post_init__(self) -> None:
+        self.body = b"".join(
+            part if isinstance(part, bytes) else part.anonymous for part in self.parts
+        )
+        if not self.etag:
+            self.etag = quote_etag(hashlib.blake2s(self.body, digest_size=12).hexdigest())
+        if not self.encoded and len(self.body) > 512:
+            self.encoded = {
+                "br": brotli.compress(self.body, quality=5),
+                "gzip": gzip.compress(self.body, compresslevel=6, mtime=0),
+            }
+        if not self.headers:
+            self.headers = anonymous_headers(self)
+
+
+def anonymous_headers(entry: Entry) -> dict[str, str]:
+    # Pages showing community figures are kept by shared caches only as long as this app
+    # would keep them (the tally window); editorial changes purge the others by key.
+    s_maxage = settings.TALLY_WINDOW_SECONDS if entry.soft_keys else settings.PAGE_S_MAXAGE
+    swr = min(settings.PAGE_STALE_WHILE_REVALIDATE, s_maxage)
+    return {
+        "Cache-Control": (
+            f"public, max-age=0, s-maxage={s_maxage}, stale-while-revalidate={swr}, "
+            f"stale-if-error={settings.PAGE_STALE_IF_ERROR}"
+        ),
+        "ETag": entry.etag,
+        "Surrogate-Key": " ".join(entry.keys),
+        "Cache-Tag": ",".join(entry.keys),
+        "Vary": "Accept-Encoding, HX-Request",
+    }
+
+
+# --- Marks: when each key last changed -------------------------------------------------------
+
+
+def mark_changed(names: Iterable[str]) -> None:
+    """Record that these keys changed now (core/purge.py calls it once a write commits)."""
+    now = time.time()
+    cache.set_many({MARK_PREFIX + name: now for name in names}, timeout=None)
+
+
+def last_change(name: str) -> float | None:
+    """When the key `name` was last marked changed (None: never, or evicted)."""
+    return cache.get(MARK_PREFIX + name)
+
+
+def is_fresh(entry: Entry, *, strict: bool) -> bool:
+    names = list(entry.keys)
+    if strict or time.time() - entry.built_at >= settings.TALLY_WINDOW_SECONDS:
+        names += entry.soft_keys
+    if not names:
+        return True
+    marks = cache.get_many([MARK_PREFIX + name for name in names])
+    # A mark that is missing was evicted (or never written): count it as a change.
+    return all(marks.get(MARK_PREFIX + name, float("inf")) < entry.built_at for name in names)
+
+
+def _ensure_marks(names: Iterable[str]) -> None:
+    """Keys never changed yet get an old mark, so that a missing one means 'evicted'."""
+    names = list(names)
+    found = cache.get_many([MARK_PREFIX + name for name in names])
+    for name in names:
+        if MARK_PREFIX + name not in found:
+            cache.add(MARK_PREFIX + name, 0.0, timeout=None)
+
+
+# --- Where pages are kept ----------------------------------------------------------------------
+
+_local: OrderedDict[str, Entry] = OrderedDict()
+_local_guard = threading.Lock()
+# The addresses (path, query string, htmx) this process has answered, mapped to their page's
+# key, so the middleware finds a page without resolving the URL or running the view.
+_addresses: dict[tuple[str, str, bool], str] = {}
+
+
+def _keep_local(key: str, entry: Entry) -> None:
+    with _local_guard:
+        _local[key] = entry
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_MAX:
+            _local.popitem(last=False)
+        if len(_addresses) > LOCAL_MAX * 8:
+            _addresses.clear()
+
+
+def _drop_local(key: str) -> None:
+    with _local_guard:
+        _local.pop(key, None)
+
+
+def fetch(key: str, *, strict: bool) -> Entry | None:
+    """The fresh page kept under `key`, or None. Raises when the cache cannot be reached."""
+    entry = _local.get(key)
+    now = time.monotonic()
+    if (
+        entry is not None
+        and not strict
+        and now - entry.checked_at < settings.PAGE_CACHE_RECHECK_SECONDS
+    ):
+        return entry
+    if entry is None:
+        entry = cache.get(PAGE_PREFIX + key)
+        if entry is None:
+            return None
+    if not is_fresh(entry, strict=strict):
+        _drop_local(key)
+        return None
+    entry.checked_at = now
+    _keep_local(key, entry)
+    return entry
+
+
+def store(key: str, entry: Entry) -> None:
+    _ensure_marks([*entry.keys, *entry.soft_keys])
+    entry.checked_at = time.monotonic()
+    cache.set(PAGE_PREFIX + key, entry, PAGE_TIMEOUT)
+    _keep_local(key, entry)
+
+
+# --- Building a page ---------------------------------------------------------------------------
+
+SLOTS = "page_slots"  # the context variable slots are collected in while a page is built
+_SLOT_MARK = re.compile(r"\x00slot:(\d+)\x00")
+
+
+def slot(context, template: str, data: dict) -> SafeString:
+    """Render `template` as a per-visitor part of the page (the `{% slot %}` tag).
+
+    While a cached page is built, the part is rendered as an anonymous reader sees it and
+    remembered; `Entry.parts` holds it by name, to be rendered for each visitor with a
+    session. On a page that is not cached, it is rendered for this visitor straight away.
+    """
+    data = {**data, "here": context.get("here", "")}
+    request = context.get("request")
+    slots = context.get(SLOTS)
+    template_object = get_template(template).template  # fails loudly if the name is wrong
+    if slots is None:
+        return mark_safe(template_object.render(Context({**data, "request": request})))  # noqa: S308
+    anonymous = template_object.render(Context({**data, "request": request, "anonymous": True}))
+    slots.append(Slot(template, data, anonymous.encode()))
+    return mark_safe(f"\x00slot:{len(slots) - 1}\x00")  # noqa: S308 (our own marker)
+
+
+def build(request: HttpRequest, page: Page, started: float) -> Entry:
+    slots: list[Slot] = []
+    context = {**page.context, SLOTS: slots, "here": request.get_full_path()}
+    html = render_to_string(page.template, context, request=request)
+    pieces = _SLOT_MARK.split(html)
+    parts = [
+        piece.encode() if index % 2 == 0 else slots[int(piece)]
+        for index, piece in enumerate(pieces)
+    ]
+    keys = set(page.keys)
+    return Entry(
+        parts=parts,
+        keys=tuple(sorted(key.name for key in keys if not key.soft)),
+        soft_keys=tuple(sorted(key.name for key in keys if key.soft)),
+        # Marks are times from several hosts: a change marked this close before the build
+        # began counts as after it (settings.PAGE_CACHE_CLOCK_MARGIN).
+        built_at=started - settings.PAGE_CACHE_CLOCK_MARGIN,
+    )
+
+
+# One build of a page at a time per process: when a change makes a busy page stale, the
+# requests arriving during its rebuild wait for that build and share it.
+_building: dict[str, threading.Lock] = {}
+_building_guard = threading.Lock()
+BUILD_WAIT = 5.0
+
+
+@contextmanager
+def one_build_at_a_time(key: str) -> Iterator[None]:
+    with _building_guard:
+        lock = _building.setdefault(key, threading.Lock())
+    acquired = lock.acquire(timeout=BUILD_WAIT)
+    try:
+        yield
+    finally:
+        if acquired:
+            lock.release()
+        with _building_guard:
+            if not lock.locked() and _building.get(key) is lock:
+                del _building[key]
+
+
+# --- Answering ---------------------------------------------------------------------------------
+
+
+def _encoding(request: HttpRequest) -> str:
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    if "br" in accepted:
+        return "br"
+    if "gzip" in accepted:
+        return "gzip"
+    return ""
+
+
+def anonymous_response(request: HttpRequest, entry: Entry) -> HttpResponse:
+    """The same bytes for everyone, cacheable by any HTTP cache."""
+    if entry.etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        encoding = _encoding(request)
+        response = HttpResponse(entry.encoded.get(encoding, entry.body))
+        if encoding in entry.encoded:
+            response["Content-Encoding"] = encoding
+    for name, value in entry.headers.items():
+        response[name] = value
+    return response
+
+
+def personal_response(request: HttpRequest, entry: Entry) -> HttpResponse:
+    """The page with its slots rendered for this visitor: private, never shared."""
+    body = b"".join(
+        part if isinstance(part, bytes) else part.render_for(request) for part in entry.parts
+    )
+    etag = quote_etag(hashlib.blake2s(body, digest_size=12).hexdigest())
+    if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "Cookie, Accept-Encoding, HX-Request"
+    return response
+
+
+def has_session(request: HttpRequest) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.META.get("HTTP_HX_REQUEST") == "true"
+
+
+def page_key(request: HttpRequest, params: tuple[str, ...] | str) -> str:
+    """The page's key: its path, the query parameters the view reads, and htmx or not."""
+    if params == ALL_PARAMS:
+        kept = sorted((name, value) for name, values in request.GET.lists() for value in values)
+    else:
+        kept = [(name, request.GET[name]) for name in params if name in request.GET]
+    query = urlencode(kept)
+    return f"{request.path}?{query}|{'htmx' if _is_htmx(request) else 'page'}"
+
+
+def public_page(params: tuple[str, ...] | str = ()):
+    """Serve the decorated view's `Page` from the cache, building it when it is missing or stale.
+
+    `params` names the query parameters the view reads (`"*"` for all of them): the others
+    (`?utm_source=...`) share one cached page. A view may also return any HttpResponse (a
+    redirect, a 404), which goes out as it is.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def serve(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            key = page_key(request, params)
+            personal = has_session(request)
+            try:
+                entry = fetch(key, strict=personal) if settings.PAGE_CACHE else None
+                reachable = settings.PAGE_CACHE
+            except Exception:
+                logger.warning("cache unavailable: rendering %s uncached", key, exc_info=True)
+                entry, reachable = None, False
+            if entry is None:
+                with one_build_at_a_time(key):
+                    if reachable:
+                        # Another thread may have built it while this one waited.
+                        entry = _local.get(key)
+                        if entry is not None and not is_fresh(entry, strict=personal):
+                            entry = None
+                    if entry is None:
+                        started = time.time()
+                        page = view(request, *args, **kwargs)
+                        if isinstance(page, HttpResponse):
+                            return page
+                        entry = build(request, page, started)
+                        if reachable and page.store:
+                            try:
+                                store(key, entry)
+                            except Exception:
+                                logger.warning(
+                                    "cache unavailable: not storing %s", key, exc_info=True
+                                )
+            if reachable:
+                _addresses[
+                    (request.path, request.META.get("QUERY_STRING", ""), _is_htmx(request))
+                ] = key
+            if personal:
+                return personal_response(request, entry)
+            return anonymous_response(request, entry)
+
+        serve.public_page = True
+        return serve
+
+    return decorate
+
+
+class PageCacheMiddleware:
+    """Answer a reader without a session from this process's memory when the page is fresh.
+
+    Placed after the security and static-file middleware and before sessions, CSRF and
+    authentication, none of which an anonymous cached page needs.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD") and not has_session(request):
+            key = _addresses.get(
+                (request.path, request.META.get("QUERY_STRING", ""), _is_htmx(request))
+            )
+            if key is not None:
+                try:
+                    entry = fetch(key, strict=False)
+                except Exception:
+                    entry = None
+                if entry is not None:
+                    request.get_host()  # the host check the rest of the stack would make
+                    return anonymous_response(request, entry)
+        return self.get_response(request)
