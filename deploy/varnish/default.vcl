@@ -112,6 +112,14 @@ sub vcl_recv {
         return (pass);
     }
 
+    if (req.http.X-Cache-Refresh && !req.http.X-Cache-Stale-Ok) {
+        # Second pass from vcl_hit: the copy is too stale to serve while the backend is up.
+        # With no grace it is a miss (still used for a conditional If-None-Match fetch).
+        set req.grace = 0s;
+    } else {
+        set req.grace = 24h;
+    }
+
     if (req.url ~ "^/admin(/|$)" || req.url ~ "^/healthz(\?|$)") {
         return (pass);
     }
@@ -131,14 +139,6 @@ sub vcl_recv {
     }
     # Any other cookie (csrftoken, analytics) changes nothing on a public page.
     unset req.http.Cookie;
-
-    if (req.http.X-Cache-Refresh && !req.http.X-Cache-Stale-Ok) {
-        # Second pass from vcl_hit: the copy is too stale to serve while the backend is up.
-        # With no grace it is a miss (still used for a conditional If-None-Match fetch).
-        set req.grace = 0s;
-    } else {
-        set req.grace = 24h;
-    }
     return (hash);
 }
 
@@ -158,7 +158,7 @@ sub vcl_hit {
     # the background (Varnish's grace). Beyond that, while the probe says the backend is
     # healthy, fetch a fresh copy first; when the backend is sick, the stored grace (the
     # response's stale-if-error, at most 24 h) lets the stale copy be served.
-    if (obj.ttl <= 0s && !req.http.X-Cache-Stale-Ok && std.healthy(req.backend_hint)
+    if (obj.ttl <= 0s && !req.http.X-Cache-Refresh && std.healthy(req.backend_hint)
         && obj.ttl + std.duration(obj.http.X-Cache-SWR, 0s) <= 0s) {
         set req.http.X-Cache-Refresh = "1";
         return (restart);
@@ -181,6 +181,10 @@ sub vcl_pass {
 }
 
 sub vcl_backend_fetch {
+    if (bereq.is_bgfetch && bereq.http.X-Cache-Stale-Ok) {
+        # Serving a stale copy because a refresh just failed: do not try again at once.
+        return (abandon);
+    }
     if (bereq.method == "GET") {
         unset bereq.body;
     }
