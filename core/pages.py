@@ -33,7 +33,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
@@ -258,9 +258,10 @@ def slot(context, template: str, data: dict) -> SafeString:
     return mark_safe(f"\x00slot:{len(slots) - 1}\x00")  # noqa: S308 (our own marker)
 
 
-def build(request: HttpRequest, page: Page, started: float) -> Entry:
+def build(request: HttpRequest, page: Page, started: float, here: str) -> Entry:
+    """Render the page once, as an anonymous reader sees it; `here` is its own address."""
     slots: list[Slot] = []
-    context = {**page.context, SLOTS: slots, "here": request.get_full_path()}
+    context = {**page.context, SLOTS: slots, "here": here}
     html = render_to_string(page.template, context, request=request)
     pieces = _SLOT_MARK.split(html)
     parts = [
@@ -318,7 +319,9 @@ def anonymous_response(request: HttpRequest, entry: Entry) -> HttpResponse:
         response: HttpResponse = HttpResponseNotModified()
     else:
         encoding = _encoding(request)
-        response = HttpResponse(entry.encoded.get(encoding, entry.body))
+        body = entry.encoded.get(encoding, entry.body)
+        response = HttpResponse(body)
+        response["Content-Length"] = str(len(body))
         if encoding in entry.encoded:
             response["Content-Encoding"] = encoding
     for name, value in entry.headers.items():
@@ -350,14 +353,14 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.META.get("HTTP_HX_REQUEST") == "true"
 
 
-def page_key(request: HttpRequest, params: tuple[str, ...] | str) -> str:
-    """The page's key: its path, the query parameters the view reads, and htmx or not."""
+def page_address(request: HttpRequest, params: tuple[str, ...] | str) -> str:
+    """The page's own address: its path and the query parameters the view reads."""
     if params == ALL_PARAMS:
         kept = sorted((name, value) for name, values in request.GET.lists() for value in values)
     else:
         kept = [(name, request.GET[name]) for name in params if name in request.GET]
     query = urlencode(kept)
-    return f"{request.path}?{query}|{'htmx' if _is_htmx(request) else 'page'}"
+    return f"{request.path}?{query}" if query else request.path
 
 
 def public_page(params: tuple[str, ...] | str = ()):
@@ -371,7 +374,8 @@ def public_page(params: tuple[str, ...] | str = ()):
     def decorate(view):
         @wraps(view)
         def serve(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            key = page_key(request, params)
+            address = page_address(request, params)
+            key = f"{address}|{'htmx' if _is_htmx(request) else 'page'}"
             personal = has_session(request)
             try:
                 entry = fetch(key, strict=personal) if settings.PAGE_CACHE else None
@@ -380,7 +384,7 @@ def public_page(params: tuple[str, ...] | str = ()):
                 logger.warning("cache unavailable: rendering %s uncached", key, exc_info=True)
                 entry, reachable = None, False
             if entry is None:
-                with one_build_at_a_time(key):
+                with one_build_at_a_time(key) if reachable else nullcontext():
                     if reachable:
                         # Another thread may have built it while this one waited.
                         entry = _local.get(key)
@@ -391,7 +395,7 @@ def public_page(params: tuple[str, ...] | str = ()):
                         page = view(request, *args, **kwargs)
                         if isinstance(page, HttpResponse):
                             return page
-                        entry = build(request, page, started)
+                        entry = build(request, page, started, address)
                         if reachable and page.store:
                             try:
                                 store(key, entry)

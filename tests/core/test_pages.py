@@ -138,6 +138,25 @@ def test_two_fresh_readers_get_the_same_bytes_and_no_cookie(reference_pair, path
     assert not first.cookies and not second.cookies
 
 
+def test_a_page_served_from_memory_has_the_same_headers_as_a_rendered_one(reference_pair):
+    from core import pages as page_layer
+
+    rendered = Client().get(URL)
+    assert page_layer._addresses  # the next request is answered by the middleware
+    cached = Client().get(URL)
+    assert cached.content == rendered.content
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+        assert cached[name] == rendered[name], name
+    assert dict(cached.items()).keys() == dict(rendered.items()).keys()
+
+
+def test_other_query_parameters_share_the_page_and_its_links(client, reference_pair):
+    plain = client.get(URL)
+    tracked = client.get(URL, {"utm_source": "newsletter"})
+    assert tracked.content == plain.content
+    assert "utm_source" not in tracked.content.decode()
+
+
 def test_a_page_names_what_it_shows(client, reference_pair):
     response = client.get(URL)
     category = f"category-{reference_pair[0].category_id}"
