@@ -94,7 +94,8 @@ def test_pages_answer_503_while_the_database_is_down_and_recover_by_themselves(
     base = f"http://127.0.0.1:{port}"
     try:
         assert wait_for(base + "/healthz", 200)[0] == 200
-        assert fetch(base + "/tools/cursor/")[0] == 200
+        status, cursor_page, _ = fetch(base + "/tools/cursor/")
+        assert status == 200
 
         throwaway_postgres.stop()
         status, _, elapsed = wait_for(base + "/healthz", 503, seconds=10)
@@ -104,6 +105,9 @@ def test_pages_answer_503_while_the_database_is_down_and_recover_by_themselves(
         assert "back in a moment" in body
         status, _, _ = fetch(base + "/search/?q=llama")
         assert status == 503
+        # A page already cached keeps being served: it needs no database.
+        status, body, elapsed = fetch(base + "/tools/cursor/")
+        assert (status, body) == (200, cursor_page) and elapsed < 1
 
         throwaway_postgres.start()
         assert wait_for(base + "/healthz", 200)[0] == 200
