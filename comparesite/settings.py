@@ -205,6 +205,9 @@ PAGE_CACHE_CLOCK_MARGIN = envfloat("PAGE_CACHE_CLOCK_MARGIN", 0.1)
 # A shared HTTP cache to purge by surrogate key (core/purge.py), e.g. http://cache:80/.
 FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
 
+# Below this many votes a tool's community figure is too thin to compare or show as a share.
+COMMUNITY_MINIMUM_VOTES = envint("COMMUNITY_MINIMUM_VOTES", 10)
+
 # Per-IP and per-visitor limits on state-changing endpoints (django-ratelimit rate strings).
 RATE_LIMITS = {
     "vote": {

@@ -10,7 +10,6 @@ aggregation.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,18 +31,12 @@ from django.db.models import (
 from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce
 
+from core.numbers import percent, round_half_up
 from verdicts.models import Review, Reviewer
 from verdicts.panel import SHIP
 
 # Below this many votes a community majority is noise, not an opinion worth comparing with.
 COMMUNITY_QUORUM = 20
-
-
-def percent(part: int, whole: int) -> int | None:
-    """`part` of `whole` as a whole percentage, halves rounded up; None when there is no whole."""
-    if not whole:
-        return None
-    return math.floor(part * 100 / whole + 0.5)
 
 
 @dataclass(frozen=True)
@@ -74,7 +67,7 @@ class Calibration:
 
     @property
     def average_display(self) -> str:
-        return "–" if self.average_score is None else f"{self.average_score:.0f}/100"
+        return "–" if self.average_score is None else f"{round_half_up(self.average_score)}/100"
 
 
 def _per_tool(queryset: QuerySet, **aggregate: Aggregate) -> Coalesce:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.db.models import Avg, Case, CharField, Count, F, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Round
 
+from core.numbers import round_half_up
+
 SHIP = "ship"
 SKIP = "skip"
 SPLIT = "split"
@@ -94,5 +96,10 @@ class PanelSummary:
         return f"{self.label} · {self.counts}"
 
     @property
+    def average(self) -> int | None:
+        """The average score as shown: a whole number, halves rounded up."""
+        return None if self.average_score is None else round_half_up(self.average_score)
+
+    @property
     def average_display(self) -> str:
-        return "–" if self.average_score is None else f"{self.average_score:.0f}/100"
+        return "–" if self.average is None else f"{self.average}/100"

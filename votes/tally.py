@@ -12,6 +12,8 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
+from core.numbers import percent
+
 SHIP = "ship"
 SKIP = "skip"
 
@@ -46,9 +48,7 @@ class CommunityTally:
 
     @property
     def ship_percent(self) -> int | None:
-        if not self.total:
-            return None
-        return round(self.ships * 100 / self.total)
+        return percent(self.ships, self.total)
 
     @property
     def majority(self) -> str | None:
