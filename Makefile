@@ -48,9 +48,11 @@ serve: migrate
 	  bash -c '$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	  PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py comparesite.wsgi'
 
-# Load test of the production configuration; writes docs/benchmarks.md (see bench/bench.py).
+# Load test of the production configuration, alone and behind Varnish; writes docs/benchmarks.md
+# (see bench/bench.py).
 bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@command -v varnishd >/dev/null || { apt-get update -qq && apt-get install -y -qq varnish; }
 	$(BIN)/python bench/bench.py
 
 db-stop: install
