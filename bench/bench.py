@@ -329,8 +329,11 @@ def get(url: str, headers: dict[str, str] | None = None):
 
 def check_pages(static_path: str) -> list[str]:
     """What is measured is what it should be; returns a few lines for the report."""
-    _, body = get(BASE + FORTUNES)
+    response, body = get(BASE + FORTUNES)
     page = body.decode()
+    html = response.headers["Content-Type"].startswith("text/html")
+    if response.headers.get_all("Set-Cookie") or not html:
+        raise SystemExit(f"{FORTUNES} answered {dict(response.headers)}")
     rows = re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td></tr>", page)
     if (
         len(rows) != 13
@@ -472,6 +475,10 @@ def main() -> None:
                     time.sleep(SETTLE_SECONDS)
         load = load_average(started)
         results = {label: median_figures(runs) for label, runs in rounds.items()}
+        for target in targets:  # the spread of the ratio to static from round to round
+            static = rounds[VARNISH_STATIC if target.varnish else STATIC]
+            runs = zip(rounds[target.label], static, strict=True)
+            results[target.label]["ratios"] = [run["rps"] / base["rps"] for run, base in runs]
     finally:
         if varnish is not None:
             stop(varnish)
@@ -565,8 +572,11 @@ def table(targets: list[Target], results: dict[str, dict]) -> tuple[str, list[st
         spread = figures["p99"] / figures["p50"]
         if spread > P99_OVER_P50:
             missed.append(f"{target.label}: p99/p50 {spread:.1f}, goal ≤ {P99_OVER_P50:g}")
+        ratio = f"{figures['rps'] / static:.2f}x"
+        if target.label not in (STATIC, VARNISH_STATIC):
+            ratio += f" ({min(figures['ratios']):.2f}-{max(figures['ratios']):.2f})"
         lines.append(
-            f"| {target.label} | {figures['rps']:.0f} | {figures['rps'] / static:.2f}x "
+            f"| {target.label} | {figures['rps']:.0f} | {ratio} "
             f"| {'; '.join(goals)} | {figures['p50']:.2f} | {figures['p99']:.2f} "
             f"| {spread:.1f} {mark(spread <= P99_OVER_P50)} | {failures(figures)} |"
         )
@@ -628,8 +638,10 @@ Database: {database}.
 {text}
 
 Ratios are to the static file in the same run: served by whitenoise through gunicorn for the
-rows measured on gunicorn, served by Varnish from its cache for the rows through Varnish.
-Absolute numbers move with the machine's load, ratios much less. Anonymous requests carry no
+rows measured on gunicorn, served by Varnish from its cache for the rows through Varnish. The
+ratio is that of the medians; in brackets, the lowest and highest ratio of a single round (the
+target against the static file of the same round). Absolute numbers move with the machine's
+load, ratios less, and p99 most of all. Anonymous requests carry no
 cookie; the visitor with a session sends the `sessionid` of a visitor who voted. In the vote
 benchmark {VOTERS} visitors with sessions each alternate ship and skip on one tool, so every
 request changes a vote and that tool's tally (rate limits lifted for the run); each POST says
