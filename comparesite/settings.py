@@ -188,7 +188,8 @@ else:
     }
 
 # Public pages (core/pages.py): one cached HTML for every anonymous reader.
-PAGE_CACHE = envbool("PAGE_CACHE", "true")
+# Off by default with DEBUG, so a template edit shows on the next reload (tests turn it on).
+PAGE_CACHE = envbool("PAGE_CACHE", "false" if DEBUG else "true")
 # How long shared caches may keep a page (editorial changes purge it by key before that).
 PAGE_S_MAXAGE = envint("PAGE_S_MAXAGE", 3600)
 PAGE_STALE_WHILE_REVALIDATE = envint("PAGE_STALE_WHILE_REVALIDATE", 60)

@@ -82,6 +82,7 @@ def _fresh_cache(settings):
     Pages kept in memory are re-checked on every request here, so a test sees a change as
     soon as it commits (in production a process re-checks at most every half second, and
     allows for clock differences between hosts)."""
+    settings.PAGE_CACHE = True  # as in production, whatever DEBUG says
     settings.PAGE_CACHE_RECHECK_SECONDS = 0
     settings.PAGE_CACHE_CLOCK_MARGIN = 0  # one host, one clock
     forget_pages()

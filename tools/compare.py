@@ -37,22 +37,15 @@ def canonical_pair(slugs: list[str]) -> str:
     return SEPARATOR.join(sorted(set(slugs)))
 
 
-# Which pricing is friendlier to someone deciding: free beats freemium beats paid.
-PRICING_RANK = {
-    Tool.Pricing.OPEN_SOURCE: 3,
-    Tool.Pricing.FREE: 3,
-    Tool.Pricing.FREEMIUM: 2,
-    Tool.Pricing.PAID: 1,
-}
-
-
 @dataclass
 class Row:
-    """One row of the decision table; `stronger` is the index of the better side, if any."""
+    """One row of the decision table; `stronger` is the index of the better side, if any,
+    and `edge` the word that marks it."""
 
     label: str
     values: list[str]
     stronger: int | None = None
+    edge: str = "Stronger"
 
 
 def _stronger(scores: list[float | None]) -> int | None:
@@ -64,41 +57,48 @@ def _stronger(scores: list[float | None]) -> int | None:
     return winners[0] if len(winners) == 1 else None
 
 
+def monthly_price(entry_price: str) -> float | None:
+    """What it costs a month to start, from the entry price as written ("Free", "$20/mo"):
+    None when it says something else, so no side is marked on a guess."""
+    text = entry_price.strip().lower()
+    if text.startswith("free"):
+        return 0.0
+    found = re.fullmatch(r"\$(\d+(?:\.\d+)?)\s*/\s*mo(?:nth)?", text)
+    return float(found.group(1)) if found else None
+
+
+FREE_TIERS = {Tool.Pricing.FREE, Tool.Pricing.FREEMIUM, Tool.Pricing.OPEN_SOURCE}
+
+
 def decision_rows(tools: list[Tool]) -> list[Row]:
-    panels = [tool.panel for tool in tools]
-    communities = [tool.community for tool in tools]
-    return [
+    """The facts that tell these tools apart, the better side marked where a fact ranks.
+
+    The panel's verdict and average sit in each tool's header, the tagline on its card: not
+    repeated here. Category only when the tools differ in it."""
+    prices = [monthly_price(tool.entry_price) for tool in tools]
+    cheaper = _stronger([-price if price is not None else None for price in prices])
+    free = [tool.pricing_model in FREE_TIERS for tool in tools]
+    rows = [
+        Row("Entry price", [tool.entry_price for tool in tools], cheaper, edge="Cheaper"),
         Row(
-            "Panel verdict",
-            [str(panel) for panel in panels],
-            _stronger([panel.ship_percent for panel in panels]),
+            "Free tier",
+            ["Yes" if has else "No" for has in free],
+            free.index(True) if free.count(True) == 1 else None,
+            edge="Only one",
         ),
-        Row(
-            "Community",
-            [str(community) for community in communities],
-            _stronger([community.ship_percent for community in communities]),
-        ),
-        Row(
-            "Pricing",
-            [tool.pricing_line for tool in tools],
-            _stronger([PRICING_RANK.get(tool.pricing_model) for tool in tools]),
-        ),
-        Row("Best for", [tool.tagline for tool in tools]),
-        Row("Category", [tool.category.name for tool in tools]),
-        Row("Maker", [tool.maker for tool in tools]),
         Row("Licence", [tool.licence or "Not stated" for tool in tools]),
-        Row(
-            "Average panel score",
-            [panel.average_display for panel in panels],
-            _stronger([panel.average_score for panel in panels]),
-        ),
+        Row("Maker", [tool.maker for tool in tools]),
     ]
+    if len({tool.category_id for tool in tools}) > 1:
+        rows.append(Row("Category", [tool.category.name for tool in tools]))
+    return rows
 
 
 @dataclass
 class ScorecardCell:
     tool: Tool
     review: Review | None
+    is_top: bool = False  # the row's single highest score
 
 
 @dataclass
@@ -121,12 +121,19 @@ def scorecard(tools: list[Tool]) -> list[ScorecardRow]:
     for review in reviews:
         review.reviewer = reviewers_by_pk[review.reviewer_id]  # no query per review later
         by_key[(review.reviewer_id, review.tool_id)] = review
-    return [
+    rows = [
         ScorecardRow(
             reviewer, [ScorecardCell(tool, by_key.get((reviewer.pk, tool.pk))) for tool in tools]
         )
         for reviewer in reviewers
     ]
+    if len(tools) > 1:
+        for row in rows:
+            scored = [cell for cell in row.cells if cell.review]
+            top = _stronger([cell.review.score for cell in scored]) if len(scored) > 1 else None
+            if top is not None:
+                scored[top].is_top = True
+    return rows
 
 
 def reviews_of(tool: Tool, rows: list[ScorecardRow]) -> list[Review]:

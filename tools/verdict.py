@@ -91,7 +91,7 @@ def _community(tools: list[Tool], pick: Tool | None) -> str:
     totals = [tool.community.total for tool in tools]
     if min(totals) < minimum:
         counts = " and ".join(str(total) for total in totals)
-        return f"Too few community votes yet to compare ({counts}; {minimum} each needed)."
+        return f"Too few community votes yet to compare ({counts}; {minimum} needed)."
     shares = {tool.pk: tool.community.ship_percent for tool in tools}
     top = max(shares.values())
     leaders = [tool for tool in tools if shares[tool.pk] == top]

@@ -28,6 +28,7 @@ from tools.directory import DirectoryQuery, directory_queryset, filter_choices
 from tools.models import Category, Tool
 from tools.popularity import popular_comparisons, record_view_once
 from tools.seo import software_application
+from tools.verdict import compare_verdict
 from verdicts.calibration import COMMUNITY_QUORUM
 from verdicts.panel import SHIP, SKIP, SPLIT
 
@@ -175,6 +176,7 @@ def compare(request: HttpRequest, pair: str) -> Page | HttpResponse:
         "picker_tools": sorted([*tools, *alternatives], key=lambda tool: tool.name.lower()),
         "decision_rows": decision_rows(tools),
         "scorecard": rows,
+        "verdict": compare_verdict(tools, rows),
         "related": related,
         "alternatives": alternatives[:6],
         "structured_data": [

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -7,6 +9,17 @@ from django.utils import timezone
 
 from core.validators import SLUG_HELP, slug_is_clean, slug_validator
 from verdicts.panel import SHIP, SKIP
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'(])")
+
+
+def _first_sentence(body: str) -> tuple[str, str]:
+    """Split a review into its first sentence and the rest (plain text, as written)."""
+    text = body.strip()
+    parts = _SENTENCE_END.split(text, maxsplit=1)
+    if len(parts) == 1 or len(parts[0]) > 400:
+        return text, ""
+    return parts[0], parts[1]
 
 
 class Reviewer(models.Model):
@@ -84,6 +97,15 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} on {self.tool}: {self.score}/100 {self.verdict}"
+
+    @property
+    def lead(self) -> str:
+        """The first sentence: what the compare page shows before "Read the full take"."""
+        return _first_sentence(self.body)[0]
+
+    @property
+    def rest(self) -> str:
+        return _first_sentence(self.body)[1]
 
     @property
     def score_line(self) -> str:

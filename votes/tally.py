@@ -56,6 +56,19 @@ class CommunityTally:
             return None
         return SHIP if self.ships > self.skips else SKIP
 
+    @property
+    def short(self) -> str:
+        """The figure where space is tight: '80% ship · 40 votes' or 'No votes yet'."""
+        return str(self) if self.total else "No votes yet"
+
+    @property
+    def on_card(self) -> str:
+        """'45% ship (20 votes)', for lists of tools."""
+        if not self.total:
+            return "no votes yet"
+        votes = "vote" if self.total == 1 else "votes"
+        return f"{self.ship_percent}% ship ({self.total} {votes})"
+
     def __str__(self) -> str:
         if not self.total:
             return "No community votes yet"

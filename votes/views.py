@@ -17,6 +17,7 @@ from votes.identity import (
     current_visitor_id,
 )
 from votes.models import Bookmark
+from votes.notes import leave_note
 from votes.services import BOOKMARK_ACTIONS, VOTE_VALUES, cast_vote, set_bookmark
 from votes.tally import CommunityTally, read_tally
 from votes.widgets import WidgetTool
@@ -98,14 +99,17 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         return accepted
     tool, value = accepted
 
-    act_as_visitor(
+    visitor_id = act_as_visitor(
         request, lambda visitor_id: cast_vote(visitor_id=visitor_id, tool_id=tool.pk, value=value)
     )
 
+    note = "Vote withdrawn." if value == "clear" else f"Counted: {value}."
     if not request.htmx:
+        leave_note(visitor_id, tool.slug, note)
         return redirect_back(request, tool)
     tool.community = CommunityTally(*read_tally(tool.pk))
     tool.my_vote = None if value == "clear" else value
+    tool.vote_note = note
     if value == "clear":
         message = f"Your vote on {tool.name} is withdrawn. Community: {tool.community}."
     else:

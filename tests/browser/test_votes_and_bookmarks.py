@@ -21,7 +21,7 @@ pytestmark = pytest.mark.usefixtures("site_data")
 MISTRAL = ("mistral-3b", "Mistral 3B")
 CODE_LLAMA = ("code-llama-4", "Code Llama 4")
 NO_VOTES = "No community votes yet"
-NO_BOOKMARKS = "No bookmarks yet. Bookmark tools to save them for later."
+NO_BOOKMARKS = "No bookmarks yet: ☆ a tool to keep it here."
 AFTER_CONTENT = "element => getComputedStyle(element, '::after').content"
 
 

@@ -47,7 +47,7 @@ def test_an_editors_review_shows_on_the_next_anonymous_view(client, reference_pa
     content = client.get(URL).content.decode()
     assert "41/100 · skip" in content
     assert "Changed my mind after a week with it." in content
-    assert "Split · 2 ship / 2 skip" in content
+    assert 'class="badge badge--split"' in content
 
 
 def test_a_shell_save_purges_that_tools_pages_and_leaves_others_cached(
@@ -99,17 +99,17 @@ def test_loaddata_purges_the_pages_showing_what_it_loaded(client, reference_pair
 
 def test_a_vote_shows_to_others_within_the_window(client, reference_pair, later, settings):
     other = Client()
-    assert "No community votes yet" in other.get(URL).content.decode()
+    assert "No votes yet" in other.get(URL).content.decode()
     client.post("/tools/mistral-3b/vote/", {"value": "ship"})
-    assert "No community votes yet" in other.get(URL).content.decode()  # within the window
+    assert "No votes yet" in other.get(URL).content.decode()  # within the window
     later(settings.TALLY_WINDOW_SECONDS)
-    assert other.get(URL).content.decode().count("100% ship · 1 vote") == 2
+    assert other.get(URL).content.decode().count("100% ship · 1 vote") == 1
 
 
 def test_the_voter_sees_their_vote_at_once_without_javascript(client, reference_pair):
     Client().get(URL)  # the page is cached for everyone
     client.post("/tools/mistral-3b/vote/", {"value": "ship"})
-    assert client.get(URL).content.decode().count("100% ship · 1 vote") == 2
+    assert client.get(URL).content.decode().count("100% ship · 1 vote") == 1
 
 
 def test_one_visitors_vote_is_never_shown_as_another_visitors(client, reference_pair):
@@ -117,7 +117,7 @@ def test_one_visitors_vote_is_never_shown_as_another_visitors(client, reference_
     client.post("/tools/mistral-3b/bookmark/", {"action": "add"})
     mine = client.get(URL).content.decode()
     theirs = Client().get(URL).content.decode()
-    assert len(re.findall(r'aria-pressed="true"', mine)) == 3
+    assert len(re.findall(r'aria-pressed="true"', mine)) == 2  # the vote and the bookmark
     assert 'aria-pressed="true"' not in theirs
     assert '<span id="bookmark-count" class="count">0</span>' in theirs
 
@@ -228,7 +228,7 @@ def test_a_vote_committed_while_the_category_page_renders_is_not_lost(
     monkeypatch.setattr(page_layer, "render_to_string", render_with_a_vote_in_between)
     client.get("/categories/developer-tools/")
     later(settings.TALLY_WINDOW_SECONDS)
-    assert "100% ship · 1 vote" in client.get("/categories/developer-tools/").content.decode()
+    assert "100% ship (1 vote)" in client.get("/categories/developer-tools/").content.decode()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -31,11 +31,11 @@ def test_it_shows_every_fact_of_the_reference_page(client, reference_pair):
         "AI tool comparison",
         "Code Llama 4 vs Mistral 3B",
         "Which one should you ship with?",
-        "Ship · 3 ship / 1 skip",
-        "Ship · 4 ship / 0 skip",
-        "Panel ship 75%",
-        "Panel ship 100%",
-        "No community votes yet",
+        "Panel pick: Mistral 3B",
+        "Average score 82 vs 75 · 4/4 vs 3/4 critics ship",
+        "Code Llama 4 ✓ Ship 75 /100",  # the pinned heads: verdict and average score
+        "Mistral 3B ✓ Ship 82 /100",
+        "No votes yet",
         "Free (open weights under Llama 4 community license)",
         "Free / Open-source (Apache 2.0)",
         "Llama 4 Community License",
@@ -43,7 +43,8 @@ def test_it_shows_every_fact_of_the_reference_page(client, reference_pair):
         "Meta",
         "Mistral AI",
         "Developer Tools",
-        "Reviewer scorecard",
+        "The critics' scores",
+        "Why the critics say so",
         "Get the next comparison in your inbox",
         "Loading bookmarks…",  # then htmx fetches the panel (tests/votes/test_bookmarks.py)
     ]:
@@ -63,7 +64,7 @@ def test_it_shows_every_fact_of_the_reference_page(client, reference_pair):
 
 def test_the_scorecard_pairs_each_critic_with_both_verdicts_in_panel_order(client, reference_pair):
     text = text_of(client.get(URL))
-    scorecard = text[text.index("Reviewer scorecard") :]
+    scorecard = text[text.index("Why the critics say so") :]
     positions = [
         scorecard.index(f"{lens} ") for lens in ["Builder", "Skeptic", "Futurist", "Founder"]
     ]
@@ -74,24 +75,43 @@ def test_the_scorecard_pairs_each_critic_with_both_verdicts_in_panel_order(clien
 
 def test_the_stronger_side_is_marked_in_words_not_colour_alone(client, reference_pair):
     content = client.get(URL).content.decode()
-    rows = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', content, flags=re.S))
-    panel_cells = re.findall(r"<td[^>]*>(.*?)</td>", rows["Panel verdict"], flags=re.S)
-    assert "Stronger" not in panel_cells[0]
-    assert "Stronger" in panel_cells[1]
-    average_cells = re.findall(r"<td[^>]*>(.*?)</td>", rows["Average panel score"], flags=re.S)
-    # 84, 78, 81 and 55 average 74.5: halves round up, as everywhere on the site.
-    assert "75/100" in average_cells[0] and "74/100" not in average_cells[0]
-    assert "Stronger" in average_cells[1]
-    # Equal pricing tiers: neither side is marked.
-    assert "Stronger" not in rows["Pricing"]
+    matrix = content[content.index('class="matrix') : content.index("</table>")]
+    rows = dict(re.findall(r'<th scope="row"><a[^>]*>([^<]+)</a></th>(.*?)</tr>', matrix, re.S))
+    for critic in ["Builder", "Skeptic", "Futurist", "Founder"]:  # Mistral 3B scores higher
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", rows[critic], flags=re.S)
+        assert "▲" not in cells[0] and "highest" not in cells[0]
+        assert "▲" in cells[1] and "highest" in cells[1]
+    facts = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', content, flags=re.S))
+    # Both free: neither side is marked cheaper; both have a free tier.
+    assert "Cheaper" not in facts["Entry price"] and "Only one" not in facts["Free tier"]
+
+
+def test_the_cheaper_entry_price_is_marked(client, reference_pair):
+    code_llama = reference_pair[0]
+    code_llama.entry_price, code_llama.pricing_model = "$20/mo", "paid"
+    code_llama.save()
+    content = client.get(URL).content.decode()
+    facts = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', content, flags=re.S))
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", facts["Entry price"], flags=re.S)
+    assert "Cheaper" not in cells[0] and "Cheaper" in cells[1]
+    tiers = re.findall(r"<td[^>]*>(.*?)</td>", facts["Free tier"], flags=re.S)
+    assert tiers[0].startswith("No") and "Only one" in tiers[1]
+
+
+def test_rows_that_only_repeat_the_heads_are_gone(client, reference_pair):
+    content = client.get(URL).content.decode()
+    labels = re.findall(r'<th scope="row">([^<]+)</th>', content)
+    assert labels == ["Entry price", "Free tier", "Licence", "Maker"]  # same category: no row
 
 
 def test_a_critic_who_reviewed_only_one_tool_shows_not_reviewed_yet(client, reference_pair):
     newcomer = ReviewerFactory(name="The Lawyer", slug="lawyer", lens="Lawyer", order=9)
     ReviewFactory(tool=reference_pair[0], reviewer=newcomer, score=61, verdict="ship")
     text = text_of(client.get(URL))
-    lawyer = text[text.index("Lawyer") :]
-    assert lawyer.index("61/100 · ship") < lawyer.index("Not reviewed yet")
+    matrix = text[text.index("Lawyer") :]
+    assert matrix.index("61 Ship") < matrix.index("Not reviewed yet")
+    takes = text[text.index("The Lawyer") :]
+    assert takes.index("61/100 · ship") < takes.index("Mistral 3B: Not reviewed yet")
 
 
 def test_reviewer_names_link_to_their_pages(client, reference_pair):
@@ -189,9 +209,9 @@ def test_a_warm_page_costs_an_anonymous_reader_no_query(
     client, reference_pair, neighbours, django_assert_max_num_queries
 ):
     client.get(URL)
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(0):
         response = client.get(URL)
-    assert "Ship · 3 ship / 1 skip" in text_of(response)
+    assert "Panel pick: Mistral 3B" in text_of(response)
 
 
 def test_a_warm_page_costs_a_visitor_at_most_three_queries_and_keeps_their_state(
@@ -203,7 +223,7 @@ def test_a_warm_page_costs_a_visitor_at_most_three_queries_and_keeps_their_state
     with django_assert_max_num_queries(3):
         content = client.get(URL).content.decode()
     pressed = re.findall(r'<button[^>]*aria-pressed="true"[^>]*>', content)
-    assert len(pressed) == 3
+    assert len(pressed) == 2  # one vote widget per tool, one bookmark button per tool
     assert '<span id="bookmark-count" class="count">1</span>' in content
 
 
@@ -233,8 +253,9 @@ def test_a_visitor_with_a_session_stays_within_the_budget_and_sees_their_state(
     assert "0% ship · 1 vote" in content
     assert '<span id="bookmark-count" class="count">1</span>' in content
     pressed = re.findall(r'<button[^>]*aria-pressed="true"[^>]*>', content)
-    # The skip button of Mistral 3B in its card and in the decision table, and one bookmark.
-    assert len(pressed) == 3
+    # The skip button of Mistral 3B (its one vote widget) and one bookmark.
+    assert len(pressed) == 2
+    assert "You voted Skip" in content
 
 
 def test_an_anonymous_reader_costs_fewer_queries_than_a_visitor(
@@ -249,8 +270,8 @@ def test_an_anonymous_reader_costs_fewer_queries_than_a_visitor(
     assert len(anonymous.captured_queries) < len(visitor.captured_queries)
 
 
-def test_it_offers_the_picker_to_compare_something_else(client, reference_pair, neighbours):
+def test_it_links_to_compare_something_else(client, reference_pair, neighbours):
     content = client.get(URL).content.decode()
-    section = content.split('id="another-title"', 1)[1]
-    assert '<form class="picker" action="/compare/" method="get">' in section
-    assert '<option value="Neighbour 1"></option>' in section
+    section = content.split('id="related-title"', 1)[1]
+    assert '<a href="/compare/">Compare something else →</a>' in section
+    assert 'href="/compare/code-llama-4-vs-neighbour-0/"' in section

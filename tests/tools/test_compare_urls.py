@@ -111,8 +111,12 @@ def test_a_three_way_comparison_shows_every_section_for_three_tools(
     assert response.status_code == 200
     content = response.content.decode()
     assert "Code Llama 4 vs Mistral 3B vs Neighbour 0" in content
-    assert content.count('class="tool-card"') == 3
-    assert "Ship · 3 ship / 1 skip" in content and "Not reviewed yet" in content
+    assert content.count('class="versus__tool') == 3
+    assert content.count('<div class="community community-') == 3  # one vote widget each
+    assert (
+        "Panel pick: Mistral 3B" in content and "Neighbour 0 has not been reviewed yet" in content
+    )
+    assert "Not reviewed yet" in content
 
 
 def test_an_unknown_tool_in_a_four_way_comparison_is_a_404(client, reference_pair, neighbours):

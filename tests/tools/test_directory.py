@@ -53,7 +53,7 @@ def catalogue(make_reviewed_tool, developer_tools):
 
 def names(response) -> list[str]:
     section = response.content.decode().split('id="results"', 1)[1]
-    return re.findall(r'<h3><a href="/tools/[^"]+/">([^<]+)</a></h3>', section)
+    return re.findall(r'<h3><a href="/tools/[^"]+/">([^<]+)</a>', section)
 
 
 def test_it_lists_every_published_tool_by_panel_ship_rate(client, catalogue):

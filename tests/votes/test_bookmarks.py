@@ -32,7 +32,7 @@ def test_an_empty_panel_says_so(client, tool):
     content = response.content.decode()
     assert "<html" not in content
     assert 'id="bookmarks-panel"' in content
-    assert "No bookmarks yet. Bookmark tools to save them for later." in content
+    assert "No bookmarks yet: ☆ a tool to keep it here." in content
     assert response["Vary"].count("HX-Request") == 1
     assert Session.objects.count() == 0
 

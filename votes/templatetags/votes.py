@@ -10,6 +10,7 @@ from django import template
 
 from core.pages import slot
 from votes.identity import visitor_state
+from votes.notes import take_note
 from votes.widgets import WidgetTool
 
 register = template.Library()
@@ -44,6 +45,18 @@ def my_vote(context, tool) -> str | None:
         return tool.my_vote
     state = _state(context)
     return state.votes.get(tool.pk) if state else None
+
+
+@register.simple_tag(takes_context=True)
+def vote_note(context, tool) -> str:
+    """The confirmation shown at the widget: set by a vote's htmx answer, or left in the
+    session by a vote made without JavaScript (votes/views.py) for the page it returns to."""
+    if hasattr(tool, "vote_note"):
+        return tool.vote_note
+    request = context.get("request")
+    if context.get("anonymous") or request is None:
+        return ""
+    return take_note(request, tool.slug)
 
 
 @register.simple_tag(takes_context=True)
