@@ -33,14 +33,33 @@ OVERFLOW_SCRIPT = """() => {
 }"""
 
 
+PHONE = 812  # the height of the phone-375 viewport: one screen
+# Reviews as long as the demo's (about 700 characters): a page height measured with one-line
+# test reviews would say nothing.
+LONG_TAKE = (
+    "The first sentence says what the critic thinks in a dozen words or so. "
+    + "Then the reasoning goes on for a while, weighing the trade-offs a team would meet "
+    "in its first month with the tool, what breaks, what it costs and who it suits. " * 4
+)
+
+
+@pytest.fixture
+def long_reviews(site_data):
+    from verdicts.models import Review
+
+    Review.objects.filter(tool__in=[site_data["code_llama"], site_data["mistral"]]).update(
+        body=LONG_TAKE
+    )
+
+
 @pytest.mark.parametrize("viewport", ["phone-360", "phone-375", "desktop-1280"])
-def test_compare_page_fits_the_viewport_and_shows_the_verdicts(open_page, viewport):
+def test_compare_page_fits_the_viewport_and_shows_the_verdict(open_page, viewport):
     page, _ = open_page(COMPARE_PATH, viewport)
 
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text("Code Llama 4")
     expect(heading).to_contain_text("Mistral 3B")
-    expect(page.get_by_text("Ship · 3 ship / 1 skip").filter(visible=True).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Panel pick: Mistral 3B")).to_be_in_viewport()
 
     layout = page.evaluate(OVERFLOW_SCRIPT)
     assert layout["scrollWidth"] <= layout["innerWidth"], (
@@ -49,28 +68,70 @@ def test_compare_page_fits_the_viewport_and_shows_the_verdicts(open_page, viewpo
     )
 
 
-def _card_boxes(page):
-    cards = page.locator("article.tool-card")
-    expect(cards).to_have_count(2)
-    expect(cards.nth(0)).to_contain_text("Code Llama 4")
-    expect(cards.nth(1)).to_contain_text("Mistral 3B")
-    return cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
-
-
-def test_tool_cards_stack_on_a_phone(open_page):
+def test_the_first_phone_screen_shows_every_tool_its_verdict_average_and_price(open_page):
     page, _ = open_page(COMPARE_PATH, "phone-375")
-    first, second = _card_boxes(page)
-    assert second["y"] >= first["y"] + first["height"] - 0.5, (
-        f"at 375px the second card should sit below the first: first {first}, second {second}"
+    heads = page.locator(".versus__tool")
+    expect(heads).to_have_count(2)
+    boxes = [heads.nth(index).bounding_box() for index in range(2)]
+    expected = [("Code Llama 4", "75"), ("Mistral 3B", "82")]
+    for index, (name, average) in enumerate(expected):
+        head, box = heads.nth(index), boxes[index]
+        assert box["y"] + box["height"] <= PHONE, f"{name} is below the first screen: {box}"
+        expect(head).to_contain_text(name)
+        expect(head).to_contain_text("Ship")
+        expect(head).to_contain_text(f"{average}/100")
+        expect(head).to_contain_text("Free")
+    assert abs(boxes[0]["y"] - boxes[1]["y"]) < 1, "the tools should sit side by side"
+
+
+def test_the_tool_heads_stay_pinned_while_scrolling(open_page):
+    page, _ = open_page(COMPARE_PATH, "phone-375")
+    page.locator("#facts-title").scroll_into_view_if_needed()
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(100)
+    box = page.locator(".versus").bounding_box()
+    assert abs(box["y"]) < 1, f"the tool heads should be pinned at the top, not at {box['y']}"
+
+
+@pytest.mark.usefixtures("long_reviews")
+def test_a_two_tool_page_with_four_critics_is_at_most_five_phone_screens(open_page):
+    page, _ = open_page(COMPARE_PATH, "phone-375")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 5 * PHONE, f"{height} px is {height / PHONE:.1f} screens at 375 px"
+
+
+@pytest.mark.parametrize("viewport", ["phone-360", "phone-375"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/compare/code-llama-4-vs-mistral-3b-vs-pair-pilot/",
+        "/compare/code-llama-4-vs-mistral-3b-vs-pair-pilot-vs-refactor-bot/",
+    ],
+)
+def test_three_and_four_tool_pages_never_scroll_sideways(open_page, path, viewport):
+    page, _ = open_page(path, viewport)
+    layout = page.evaluate(OVERFLOW_SCRIPT)
+    assert layout["scrollWidth"] == layout["innerWidth"], (
+        f"{path} scrolls sideways at {viewport}: {layout['scrollWidth']} px wide; "
+        f"{layout['culprits']}"
     )
 
 
-def test_tool_cards_sit_side_by_side_on_a_laptop(open_page):
-    page, _ = open_page(COMPARE_PATH, "desktop-1280")
-    first, second = _card_boxes(page)
-    assert abs(first["y"] - second["y"]) < 1, (
-        f"at 1280px both cards should share a top edge: first {first}, second {second}"
-    )
-    assert second["x"] >= first["x"] + first["width"] - 0.5, (
-        f"at 1280px the second card should be right of the first: first {first}, second {second}"
-    )
+def test_one_vote_widget_per_tool(open_page):
+    page, _ = open_page("/compare/code-llama-4-vs-mistral-3b-vs-pair-pilot/", "phone-375")
+    expect(page.locator("form.vote-form")).to_have_count(3)
+    expect(page.get_by_role("button", name="Ship Mistral 3B", exact=True)).to_have_count(1)
+
+
+@pytest.mark.parametrize("viewport", ["phone-375", "desktop-1280"])
+def test_a_vote_moves_nothing_on_the_page(open_page, viewport):
+    page, _ = open_page(COMPARE_PATH, viewport)
+    widget = page.locator(".community-mistral-3b")
+    where = "() => document.querySelector('#facts-title').getBoundingClientRect().top + scrollY"
+    before_widget, before_after = widget.bounding_box(), page.evaluate(where)
+    page.get_by_role("button", name="Ship Mistral 3B", exact=True).click()
+    expect(widget.locator(".community__mine")).to_contain_text("You voted Ship · Undo")
+    expect(page.locator(".community-mistral-3b .community__note")).to_have_text("Counted: ship.")
+    now_widget, now_after = widget.bounding_box(), page.evaluate(where)
+    assert now_widget["height"] == before_widget["height"], (before_widget, now_widget)
+    assert now_after == before_after, "the section after the votes moved"
