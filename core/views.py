@@ -65,8 +65,14 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def not_found(
-    request: HttpRequest, *, reason: str, suggestions: list | tuple = (), query: str = ""
+    request: HttpRequest,
+    *,
+    reason: str,
+    suggestions: list | tuple = (),
+    query: str = "",
+    corrected: list | None = None,
 ) -> HttpResponse:
-    """A helpful 404: why, what the visitor may have meant, and a search box."""
-    context = {"reason": reason, "suggestions": suggestions, "query": query}
+    """A helpful 404: why, what the visitor may have meant (`corrected`: the tools of the
+    comparison they probably meant), and a search box."""
+    context = {"reason": reason, "suggestions": suggestions, "query": query, "corrected": corrected}
     return render(request, "404.html", context, status=404)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import difflib
 from itertools import combinations
 
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Abs, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -25,6 +25,7 @@ from tools.compare import (
     scorecard,
 )
 from tools.directory import DirectoryQuery, directory_queryset, filter_choices
+from tools.finding import Catalogue
 from tools.models import Category, Tool
 from tools.popularity import popular_comparisons, record_view_once
 from tools.seo import software_application
@@ -38,22 +39,24 @@ BY_PANEL = (
 )
 
 
-def close_matches(words: list[str], limit: int = 6) -> list[Tool]:
-    """Published tools whose slug or name looks like what the visitor typed."""
-    tools = list(Tool.objects.published().only("name", "slug").order_by("name"))
-    keys = {tool.slug: tool for tool in tools} | {tool.name.lower(): tool for tool in tools}
-    found: list[Tool] = []
-    for word in words:
-        for key in difflib.get_close_matches(word.lower(), keys, n=limit, cutoff=0.5):
-            if keys[key] not in found:
-                found.append(keys[key])
-    return found[:limit]
-
-
-def not_found(request: HttpRequest, *, reason: str, words: list[str]) -> HttpResponse:
-    """A 404 that suggests the tools whose names look like what the visitor typed."""
+def not_found(
+    request: HttpRequest, *, reason: str, words: list[str], compared: list[str] | None = None
+) -> HttpResponse:
+    """A 404 that suggests the tools whose names look like what the visitor typed, and, for a
+    comparison address with a misspelt slug, the comparison they probably meant."""
+    catalogue = Catalogue.load()
+    suggestions = [tool for word in words for tool in catalogue.suggestions(word, limit=3)]
+    corrected = None
+    if compared:
+        fixed = [catalogue.find(slug.replace("-", " ")) for slug in compared]
+        if None not in fixed and len({tool.pk for tool in fixed}) == len(fixed):
+            corrected = fixed
     return core_not_found(
-        request, reason=reason, suggestions=close_matches(words), query=" ".join(words)
+        request,
+        reason=reason,
+        suggestions=list(dict.fromkeys(suggestions))[:6],
+        query=" ".join(words),
+        corrected=corrected,
     )
 
 
@@ -97,36 +100,53 @@ def home(request: HttpRequest) -> Page:
     return Page("tools/home.html", context, [keys.TOOLS, keys.PANEL, keys.TALLIES, keys.POPULAR])
 
 
+FIELDS = ["First tool", "Second tool", "Third tool", "Fourth tool", "Fifth tool"]
+
+
 @require_safe
 def compare_picker(request: HttpRequest) -> HttpResponse:
     """The picker's plain GET form: `/compare/?a=x&b=y` (or `?t=x&t=y&t=z` from "add a tool")
-    goes to the canonical comparison; it accepts slugs or exact names."""
+    goes to the canonical comparison. Names, slugs and near misses ("Cursr") are accepted; a
+    field that matches nothing is named, with what the visitor may have meant."""
     wanted = request.GET.getlist("t") or [request.GET.get("a", ""), request.GET.get("b", "")]
-    wanted = [value.strip()[:100] for value in wanted[: MAX_TOOLS + 1] if value.strip()]
-    error = ""
-    if wanted:
-        lookup = Q(slug__in=wanted) | Q(name__iexact=wanted[0])
-        for value in wanted[1:]:
-            lookup |= Q(name__iexact=value)
-        found = list(Tool.objects.published().filter(lookup).only("slug", "name"))
-        by_key = {tool.slug: tool for tool in found} | {tool.name.lower(): tool for tool in found}
-        matched = (by_key.get(value) or by_key.get(value.lower()) for value in wanted)
-        slugs = [tool.slug for tool in matched if tool is not None]
-        distinct = sorted(set(slugs))
-        if len(slugs) < len(wanted):
-            error = "Pick two tools from the list to compare them."
-        elif len(distinct) > MAX_TOOLS:
+    wanted = [value.strip()[:100] for value in wanted[: MAX_TOOLS + 1]]
+    typed = [value for value in wanted if value]
+    error, did_you_mean = "", []
+    if typed:
+        catalogue = Catalogue.load()
+        found = [catalogue.find(value) for value in wanted]
+        unmatched = [
+            (FIELDS[index], value)
+            for index, (value, tool) in enumerate(zip(wanted, found, strict=True))
+            if value and tool is None
+        ]
+        slugs = sorted({tool.slug for tool in found if tool is not None})
+        if unmatched:
+            field, value = unmatched[0]
+            error = f"{field}: we have no tool called “{value}”."
+            others = [tool.slug for tool in found if tool is not None]
+            did_you_mean = [
+                (tool, reverse("tools:compare", args=[canonical_pair([*others, tool.slug])]))
+                if others and tool.slug not in others
+                else (tool, tool.get_absolute_url())
+                for tool in catalogue.suggestions(value)
+            ]
+        elif len(typed) < 2:
+            error = "Pick two tools: choose a second one to compare with."
+        elif len(slugs) > MAX_TOOLS:
             error = f"A comparison holds at most {MAX_TOOLS} tools."
-        elif len(distinct) == 1:
-            if len(wanted) == 1:
-                error = "Pick two tools: choose a second one to compare with."
-            else:
-                return redirect("tools:detail", slug=distinct[0])
+        elif len(slugs) == 1:
+            return redirect("tools:detail", slug=slugs[0])
         else:
-            return redirect("tools:compare", pair=canonical_pair(distinct))
+            return redirect("tools:compare", pair=canonical_pair(slugs))
     picker_tools = Tool.objects.published().only("name", "slug").order_by("name")
     selected = [*wanted, "", ""][:2]
-    context = {"picker_tools": picker_tools, "error": error, "selected": selected}
+    context = {
+        "picker_tools": picker_tools,
+        "error": error,
+        "did_you_mean": did_you_mean,
+        "selected": selected,
+    }
     return render(request, "tools/compare_picker.html", context, status=400 if error else 200)
 
 
@@ -144,15 +164,18 @@ def compare(request: HttpRequest, pair: str) -> Page | HttpResponse:
         return not_found(
             request, reason=f"That is not a comparison address ({problem}).", words=words
         )
-    if len(set(slugs)) == 1:
-        return redirect("tools:detail", slug=slugs[0], permanent=True)
     if pair != canonical_pair(slugs):
+        # An unknown slug is answered here, not after a redirect to the reordered address.
+        known = set(Tool.objects.published().filter(slug__in=slugs).values_list("slug", flat=True))
+        if missing := [slug for slug in slugs if slug not in known]:
+            return compare_not_found(request, slugs, missing)
+        if len(set(slugs)) == 1:
+            return redirect("tools:detail", slug=slugs[0], permanent=True)
         return redirect("tools:compare", pair=canonical_pair(slugs), permanent=True)
 
     found = {t.slug: t for t in Tool.objects.published().for_cards().filter(slug__in=slugs)}
-    missing = [slug for slug in slugs if slug not in found]
-    if missing:
-        return not_found(request, reason=f"We have no tool called “{missing[0]}”.", words=missing)
+    if missing := [slug for slug in slugs if slug not in found]:
+        return compare_not_found(request, slugs, missing)
     tools = [found[slug] for slug in slugs]
     rows = scorecard(tools)
     alternatives = list(
@@ -184,6 +207,15 @@ def compare(request: HttpRequest, pair: str) -> Page | HttpResponse:
         ],
     }
     return Page("tools/compare.html", context, [*shown(tools), keys.PANEL])
+
+
+def compare_not_found(request: HttpRequest, slugs: list[str], missing: list[str]) -> HttpResponse:
+    return not_found(
+        request,
+        reason=f"We have no tool called “{missing[0]}”.",
+        words=[slug.replace("-", " ") for slug in missing],
+        compared=slugs,
+    )
 
 
 @require_POST
@@ -319,6 +351,13 @@ def search(request: HttpRequest) -> HttpResponse:
         context["error"] = f"That search is too long: keep it under {MAX_QUERY_LENGTH} characters."
         status = 400
     elif query:
+        if compared := Catalogue.load().versus(query):
+            # "cursor vs copilot": straight to that comparison (or the tool, if it is one).
+            slugs = sorted({tool.slug for tool in compared})
+            if len(slugs) == 1:
+                return redirect("tools:detail", slug=slugs[0])
+            if len(slugs) <= MAX_TOOLS:
+                return redirect("tools:compare", pair=canonical_pair(slugs))
         context["results"] = list(Tool.objects.published().search(query).for_cards()[:30])
     return render(request, "tools/search.html", context, status=status)
 

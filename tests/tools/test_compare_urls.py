@@ -50,6 +50,20 @@ def test_an_unknown_slug_gets_a_404_suggesting_close_names(client, reference_pai
     assert 'href="/tools/code-llama-4/"' in content
 
 
+def test_an_unknown_slug_in_any_order_is_a_404_at_once_not_after_a_redirect(client, reference_pair):
+    response = client.get("/compare/no-such-tool-vs-mistral-3b/")
+    assert response.status_code == 404
+    assert "We have no tool called “no-such-tool”." in response.content.decode()
+
+
+def test_a_misspelt_comparison_offers_the_corrected_one(client, reference_pair):
+    response = client.get("/compare/mistral-3c-vs-code-llama-4/")
+    assert response.status_code == 404
+    assert 'Did you mean <a href="/compare/code-llama-4-vs-mistral-3b/">' in (
+        response.content.decode()
+    )
+
+
 def test_an_unpublished_tool_is_not_compared(client, reference_pair):
     reference_pair[1].is_published = False
     reference_pair[1].save()
@@ -68,13 +82,45 @@ def test_the_picker_sends_the_same_tool_twice_to_its_page(client, reference_pair
     assert response["Location"] == "/tools/mistral-3b/"
 
 
-@pytest.mark.parametrize(
-    "params", [{"a": "mistral-3b"}, {"a": "nope", "b": "mistral-3b"}, {"a": "x" * 5000, "b": "y"}]
-)
-def test_the_picker_explains_what_is_missing(client, reference_pair, params):
-    response = client.get("/compare/", params)
+def test_the_picker_explains_what_is_missing(client, reference_pair):
+    response = client.get("/compare/", {"a": "mistral-3b"})
     assert response.status_code == 400
     assert "Pick two tools" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "value"),
+    [
+        ({"a": "nope", "b": "mistral-3b"}, "First tool", "nope"),
+        ({"a": "mistral-3b", "b": "zzzz"}, "Second tool", "zzzz"),
+        ({"a": "x" * 5000, "b": "y"}, "First tool", "x" * 100),
+    ],
+)
+def test_the_picker_names_the_field_it_could_not_match(
+    client, reference_pair, params, field, value
+):
+    response = client.get("/compare/", params)
+    assert response.status_code == 400
+    assert f"{field}: we have no tool called “{value}”." in response.content.decode()
+
+
+def test_the_picker_accepts_near_misses(client, reference_pair):
+    response = client.get("/compare/", {"a": "Mistrall 3B", "b": "code lama 4"})
+    assert response.status_code == 302
+    assert response["Location"] == "/compare/code-llama-4-vs-mistral-3b/"
+
+
+def test_the_picker_offers_the_comparison_it_probably_meant(client, reference_pair):
+    response = client.get("/compare/", {"a": "Code Llama 4", "b": "Mistrol 7"})
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Second tool: we have no tool called “Mistrol 7”." in content
+    assert 'Did you mean <a href="/compare/code-llama-4-vs-mistral-3b/">Mistral 3B</a>?' in content
+
+
+def test_a_word_of_one_name_is_enough(client, reference_pair):
+    response = client.get("/compare/", {"a": "llama", "b": "mistral"})
+    assert response["Location"] == "/compare/code-llama-4-vs-mistral-3b/"
 
 
 def test_the_picker_without_a_choice_shows_the_form(client, reference_pair):

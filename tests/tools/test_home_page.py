@@ -128,3 +128,7 @@ def test_every_page_has_a_header_search_that_works_as_a_plain_form(client, refer
     content = client.get("/tools/mistral-3b/").content.decode()
     assert '<form class="header-search" action="/search/" method="get" role="search">' in content
     assert 'hx-trigger="input changed delay:250ms, search"' in content
+
+
+def test_home_links_to_the_disagreements(client, reference_pair):
+    assert 'href="/disagreements/"' in client.get("/").content.decode()

@@ -60,3 +60,19 @@ def test_an_empty_query_explains_and_a_long_one_is_refused_politely(client, tool
 def test_each_result_shows_the_panel_badge(client, tools):
     content = client.get("/search/", {"q": "code llama"}).content.decode()
     assert 'class="badge badge--ship"' in content
+
+
+@pytest.mark.parametrize(
+    "query", ["cursor vs copilot", "Cursor VS GitHub Copilot", "github copilot versus cursr"]
+)
+def test_x_vs_y_goes_straight_to_the_comparison(client, query):
+    ToolFactory(name="Cursor", slug="cursor")
+    ToolFactory(name="GitHub Copilot", slug="github-copilot")
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 302
+    assert response["Location"] == "/compare/cursor-vs-github-copilot/"
+
+
+def test_x_vs_an_unknown_y_searches_as_usual(client, tools):
+    response = client.get("/search/", {"q": "cursor vs nothing-like-it"})
+    assert response.status_code == 200
