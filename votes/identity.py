@@ -158,12 +158,3 @@ def visitor_state(request: HttpRequest) -> VisitorState:
 def bookmarked_tool_ids(request: HttpRequest) -> list[int]:
     """Ids of the visitor's bookmarked tools, newest first."""
     return visitor_state(request).bookmarks
-
-
-def attach_visitor_state(request: HttpRequest, tools) -> None:
-    """Set `my_vote` and `is_bookmarked` on each tool."""
-    state = visitor_state(request)
-    bookmarks = set(state.bookmarks)
-    for tool in tools:
-        tool.my_vote = state.votes.get(tool.pk)
-        tool.is_bookmarked = tool.pk in bookmarks

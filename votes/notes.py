@@ -1,45 +1,31 @@
-"""Short confirmations shown at a widget after a vote made without JavaScript.
+"""The short confirmation shown at a widget after a vote made without JavaScript.
 
-The form's 303 returns to the page at the widget (`#vote-<slug>`); the note waits in the cache
-for a couple of minutes under the visitor's id and is shown once, by that widget's slot. Kept
-out of the session so that showing it costs no database write.
+The form's 303 returns to the page at the widget (`#vote-<slug>`) with a cookie that lives a
+few seconds and says which tool and what was done; that widget's slot shows the matching
+sentence. Nothing is stored on the server, and a made-up cookie can only make a visitor's own
+page say one of these sentences.
 """
 
 from __future__ import annotations
 
-import logging
+from django.http import HttpRequest, HttpResponse
 
-from django.core.cache import cache
-from django.http import HttpRequest
-
-from votes.identity import current_visitor_id
-
-logger = logging.getLogger(__name__)
-NOTE_SECONDS = 120
+COOKIE = "vote_note"
+NOTE_SECONDS = 10
+NOTES = {"ship": "Counted: ship.", "skip": "Counted: skip.", "clear": "Vote withdrawn."}
 
 
-def _key(visitor_id: int) -> str:
-    return f"notes:{visitor_id}"
+def note_for(value: str) -> str:
+    return NOTES.get(value, "")
 
 
-def leave_note(visitor_id: int, slug: str, text: str) -> None:
-    try:
-        notes = cache.get(_key(visitor_id)) or {}
-        cache.set(_key(visitor_id), {**notes, slug: text}, NOTE_SECONDS)
-    except Exception:
-        logger.warning("cache unavailable: no confirmation note for %s", slug)
+def leave_note(response: HttpResponse, slug: str, value: str) -> None:
+    response.set_cookie(
+        COOKIE, f"{slug}:{value}", max_age=NOTE_SECONDS, httponly=True, samesite="Lax"
+    )
 
 
 def take_note(request: HttpRequest, slug: str) -> str:
-    """The note left for this tool, once: the visitor's notes are read and cleared together."""
-    if not hasattr(request, "_notes"):
-        request._notes = {}
-        visitor_id = current_visitor_id(request)
-        if visitor_id is not None:
-            try:
-                request._notes = cache.get(_key(visitor_id)) or {}
-                if request._notes:
-                    cache.delete(_key(visitor_id))
-            except Exception:
-                logger.warning("cache unavailable: confirmation notes not shown")
-    return request._notes.get(slug, "")
+    """The sentence for this tool if the visitor's last vote (without JavaScript) was on it."""
+    noted, _, value = request.COOKIES.get(COOKIE, "").partition(":")
+    return note_for(value) if noted == slug else ""

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,12 +14,11 @@ from core.ratelimit import check_rate
 from core.views import not_found
 from votes.identity import (
     act_as_visitor,
-    attach_visitor_state,
     bookmarked_tool_ids,
     current_visitor_id,
 )
 from votes.models import Bookmark
-from votes.notes import leave_note
+from votes.notes import leave_note, note_for
 from votes.services import BOOKMARK_ACTIONS, VOTE_VALUES, cast_vote, set_bookmark
 from votes.tally import CommunityTally, read_tally
 from votes.widgets import WidgetTool
@@ -99,22 +100,26 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         return accepted
     tool, value = accepted
 
-    visitor_id = act_as_visitor(
+    act_as_visitor(
         request, lambda visitor_id: cast_vote(visitor_id=visitor_id, tool_id=tool.pk, value=value)
     )
 
-    note = "Vote withdrawn." if value == "clear" else f"Counted: {value}."
     if not request.htmx:
-        leave_note(visitor_id, tool.slug, note)
-        return redirect_back(request, tool)
-    tool.community = CommunityTally(*read_tally(tool.pk))
-    tool.my_vote = None if value == "clear" else value
-    tool.vote_note = note
+        response = redirect_back(request, tool)
+        leave_note(response, tool.slug, value)
+        return response
+    tool = replace(tool, community=CommunityTally(*read_tally(tool.pk)))
     if value == "clear":
         message = f"Your vote on {tool.name} is withdrawn. Community: {tool.community}."
     else:
         message = f"Counted {VOTE_WORDS[value]} for {tool.name}. Community: {tool.community}."
-    return render(request, "votes/vote_response.html", {"tool": tool, "message": message})
+    context = {
+        "tool": tool,
+        "vote": None if value == "clear" else value,
+        "note": note_for(value),
+        "message": message,
+    }
+    return render(request, "votes/vote_response.html", context)
 
 
 @require_POST
@@ -138,10 +143,11 @@ def bookmark(request: HttpRequest, slug: str) -> HttpResponse:
 
     if not request.htmx:
         return redirect_back(request, tool)
-    attach_visitor_state(request, [tool])
     verb = "Bookmarked" if action == "add" else "Removed the bookmark of"
     context = {
         "tool": tool,
+        "marked": action == "add",
+        "count": len(bookmarked_tool_ids(request)),
         "message": f"{verb} {tool.name}.",
         # The bookmarks page has the panel but no tool cards to update.
         "update_buttons": request.htmx.current_url_abs_path != reverse("votes:bookmarks"),

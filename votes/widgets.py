@@ -9,7 +9,7 @@ from django.urls import reverse
 from votes.tally import CommunityTally
 
 
-@dataclass
+@dataclass(frozen=True)
 class WidgetTool:
     pk: int
     slug: str
