@@ -15,11 +15,13 @@ How a request for a public page goes, top to bottom:
 4. A visitor with a session (someone who voted, bookmarked or signed in) gets the same page
    with its named slots (`{% slot %}`, core/templatetags/pages.py) rendered for them: their
    pressed buttons and counts. That answer is private; shared caches pass such visitors.
+   Right after a vote (`insist_on_fresh_pages`) their pages are checked against every mark,
+   so the voter sees the new figure at once.
 
 Freshness: each key has a mark in the cache, the time of its last change, set by
 core/purge.py when a write commits. A page is fresh while every key it shows last changed
 before the page's build began. Community keys (`soft`) are checked only once the page is
-older than TALLY_WINDOW_SECONDS (for visitors with a session, always). Each process re-reads
+older than TALLY_WINDOW_SECONDS (for a visitor who just voted, always). Each process re-reads
 the marks of a page it keeps at most every PAGE_CACHE_RECHECK_SECONDS.
 """
 
@@ -349,6 +351,21 @@ def has_session(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
+# A visitor who has just changed something the pages show (a vote) gets pages checked against
+# every mark, community ones included, for a few seconds; others within TALLY_WINDOW_SECONDS.
+FRESH_COOKIE = "fresh"
+FRESH_SECONDS = 10
+
+
+def insist_on_fresh_pages(response: HttpResponse) -> None:
+    """For the next few seconds, this visitor's pages reflect everything that has changed."""
+    response.set_cookie(FRESH_COOKIE, "1", max_age=FRESH_SECONDS, httponly=True, samesite="Lax")
+
+
+def wants_fresh(request: HttpRequest) -> bool:
+    return FRESH_COOKIE in request.COOKIES
+
+
 def _is_htmx(request: HttpRequest) -> bool:
     return request.META.get("HTTP_HX_REQUEST") == "true"
 
@@ -377,8 +394,9 @@ def public_page(params: tuple[str, ...] | str = ()):
             address = page_address(request, params)
             key = f"{address}|{'htmx' if _is_htmx(request) else 'page'}"
             personal = has_session(request)
+            strict = personal and wants_fresh(request)
             try:
-                entry = fetch(key, strict=personal) if settings.PAGE_CACHE else None
+                entry = fetch(key, strict=strict) if settings.PAGE_CACHE else None
                 reachable = settings.PAGE_CACHE
             except Exception:
                 logger.warning("cache unavailable: rendering %s uncached", key, exc_info=True)
@@ -388,7 +406,7 @@ def public_page(params: tuple[str, ...] | str = ()):
                     if reachable:
                         # Another thread may have built it while this one waited.
                         entry = _local.get(key)
-                        if entry is not None and not is_fresh(entry, strict=personal):
+                        if entry is not None and not is_fresh(entry, strict=strict):
                             entry = None
                     if entry is None:
                         started = time.time()

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from core.pages import insist_on_fresh_pages
 from core.ratelimit import check_rate
 from core.views import not_found
 from votes.identity import (
@@ -107,6 +108,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.htmx:
         response = redirect_back(request, tool)
         leave_note(response, tool.slug, value)
+        insist_on_fresh_pages(response)
         return response
     tool = replace(tool, community=CommunityTally(*read_tally(tool.pk)))
     if value == "clear":
@@ -119,7 +121,9 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         "note": note_for(value),
         "message": message,
     }
-    return render(request, "votes/vote_response.html", context)
+    response = render(request, "votes/vote_response.html", context)
+    insist_on_fresh_pages(response)
+    return response
 
 
 @require_POST

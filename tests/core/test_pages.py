@@ -344,3 +344,20 @@ def test_a_deploy_that_changes_templates_static_files_or_pins_starts_a_fresh_pag
     assert third not in (first, second)
     (tmp_path / "constraints.txt").write_text("Django==5.2.20\n")
     assert release_digest() not in (first, second, third)
+
+
+def test_a_vote_asks_for_fresh_pages_for_a_few_seconds(client, reference_pair):
+    response = client.post("/tools/mistral-3b/vote/", {"value": "ship"})
+    cookie = response.cookies["fresh"]
+    assert cookie.value == "1" and int(cookie["max-age"]) == 10 and cookie["httponly"]
+
+
+def test_a_visitor_with_a_session_sees_others_votes_within_the_window(
+    client, reference_pair, later, settings
+):
+    client.post("/tools/code-llama-4/bookmark/", {"action": "add"})  # a session, no vote
+    assert "No votes yet" in client.get(URL).content.decode()
+    Client().post("/tools/mistral-3b/vote/", {"value": "ship"})
+    assert "100% ship · 1 vote" not in client.get(URL).content.decode()  # cached, in window
+    later(settings.TALLY_WINDOW_SECONDS)
+    assert "100% ship · 1 vote" in client.get(URL).content.decode()
