@@ -93,12 +93,14 @@ MIDDLEWARE = [
     # Before the page cache, so cached pages get the same headers as rendered ones.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "core.pages.PageCacheMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
+    # Both lazy: a reader without a session loads nothing.
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Kept pages are answered here, before URL resolution, CSRF and the view.
+    "core.pages.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.csrf.FetchMetadataCsrfMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",

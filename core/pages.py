@@ -436,26 +436,30 @@ def public_page(params: tuple[str, ...] | str = ()):
 
 
 class PageCacheMiddleware:
-    """Answer a reader without a session from this process's memory when the page is fresh.
+    """Answer a page this process keeps, when it is still fresh, before the URL is resolved.
 
-    Placed after the security and static-file middleware and before sessions, CSRF and
-    authentication, none of which an anonymous cached page needs.
+    Placed after the session and authentication middleware (both lazy: a reader without a
+    session loads nothing) so that a visitor with a session gets their slots filled in here
+    too, and before CSRF and the view, which a kept page does not need.
     """
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in ("GET", "HEAD") and not has_session(request):
+        if request.method in ("GET", "HEAD"):
             key = _addresses.get(
                 (request.path, request.META.get("QUERY_STRING", ""), _is_htmx(request))
             )
             if key is not None:
+                personal = has_session(request)
                 try:
-                    entry = fetch(key, strict=False)
+                    entry = fetch(key, strict=personal and wants_fresh(request))
                 except Exception:
                     entry = None
                 if entry is not None:
                     request.get_host()  # the host check the rest of the stack would make
+                    if personal:
+                        return personal_response(request, entry)
                     return anonymous_response(request, entry)
         return self.get_response(request)
