@@ -140,6 +140,15 @@ class Tool(models.Model):
         return sum((index + 1) * ord(char) for index, char in enumerate(self.slug)) % 12
 
     @property
+    def price_summary(self) -> str:
+        """The entry price, saying so when a free tier comes first ("Free tier · $20/mo")."""
+        if self.pricing_model == self.Pricing.FREEMIUM and not self.entry_price.lower().startswith(
+            "free"
+        ):
+            return f"Free tier · {self.entry_price}"
+        return self.entry_price
+
+    @property
     def pricing_line(self) -> str:
         return self.pricing_details or self.entry_price
 

@@ -95,14 +95,14 @@ def _community(tools: list[Tool], pick: Tool | None) -> str:
     shares = {tool.pk: tool.community.ship_percent for tool in tools}
     top = max(shares.values())
     leaders = [tool for tool in tools if shares[tool.pk] == top]
-    figures = " vs ".join(f"{shares[tool.pk]}%" for tool in tools)
+    figures = ", ".join(f"{tool.name} {shares[tool.pk]}%" for tool in tools)
     if len(leaders) > 1:
-        return f"The community is level: {figures} ship."
+        return f"The community is level ({figures} ship)."
     if pick is None:
-        return f"The community leans to {leaders[0].name}: {figures} ship."
+        return f"The community leans to {leaders[0].name} ({figures} ship)."
     if leaders[0] == pick:
-        return f"The community agrees: {figures} ship."
-    return f"The community prefers {leaders[0].name}: {figures} ship."
+        return f"The community agrees ({figures} ship)."
+    return f"The community prefers {leaders[0].name} ({figures} ship)."
 
 
 def compare_verdict(tools: list[Tool], rows: list[ScorecardRow]) -> Verdict:

@@ -33,8 +33,8 @@ def test_it_shows_every_fact_of_the_reference_page(client, reference_pair):
         "Which one should you ship with?",
         "Panel pick: Mistral 3B",
         "Average score 82 vs 75 · 4/4 vs 3/4 critics ship",
-        "Code Llama 4 ✓ Ship 75 /100",  # the pinned heads: verdict and average score
-        "Mistral 3B ✓ Ship 82 /100",
+        "Code Llama 4 Panel: ✓ Ship 75 /100",  # the pinned heads: verdict and average score
+        "Mistral 3B Panel: ✓ Ship 82 /100",
         "No votes yet",
         "Free (open weights under Llama 4 community license)",
         "Free / Open-source (Apache 2.0)",

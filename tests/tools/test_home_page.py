@@ -62,11 +62,11 @@ def test_category_page_ranks_its_tools(client, reference_pair, neighbours):
 def test_a_long_category_is_paged_with_links_both_ways(client, developer_tools):
     ToolFactory.create_batch(30, category=developer_tools)
     first = client.get("/categories/developer-tools/").content.decode()
-    assert first.count('class="mini-card__category"') == 24
+    assert first.count('class="mini-card tool-card"') == 24
     assert '<a href="?page=2">Next →</a>' in first
     assert "Page 1 of 2 · 30 tools" in first
     second = client.get("/categories/developer-tools/?page=2").content.decode()
-    assert second.count('class="mini-card__category"') == 6
+    assert second.count('class="mini-card tool-card"') == 6
     assert '<a href="?page=1">← Previous</a>' in second
     assert "(page 2)" in second.split("</title>")[0]
     assert (

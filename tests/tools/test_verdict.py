@@ -38,9 +38,9 @@ def test_the_community_agrees_or_not_once_there_are_enough_votes(reference_pair,
     code_llama, mistral = reference_pair
     votes(mistral, 8, 2)
     votes(code_llama, 5, 5)
-    assert verdict_of(code_llama, mistral).community == "The community agrees: 50% vs 80% ship."
+    assert verdict_of(code_llama, mistral).community == "The community agrees (Code Llama 4 50%, Mistral 3B 80% ship)."
     votes(code_llama, 10, 0)
-    assert verdict_of(code_llama, mistral).community == "The community agrees: 75% vs 80% ship."
+    assert verdict_of(code_llama, mistral).community == "The community agrees (Code Llama 4 75%, Mistral 3B 80% ship)."
     settings.COMMUNITY_MINIMUM_VOTES = 30
     assert verdict_of(code_llama, mistral).community.startswith("Too few community votes yet")
 
@@ -50,7 +50,7 @@ def test_the_crowd_preferring_the_other_tool_is_said(reference_pair):
     votes(mistral, 4, 6)
     votes(code_llama, 9, 1)
     assert verdict_of(code_llama, mistral).community == (
-        "The community prefers Code Llama 4: 90% vs 40% ship."
+        "The community prefers Code Llama 4 (Code Llama 4 90%, Mistral 3B 40% ship)."
     )
 
 
