@@ -141,11 +141,11 @@ class Tool(models.Model):
 
     @property
     def price_summary(self) -> str:
-        """The entry price, saying so when a free tier comes first ("Free tier · $20/mo")."""
+        """The entry price, saying so when a free tier comes first ("Free or $20/mo")."""
         if self.pricing_model == self.Pricing.FREEMIUM and not self.entry_price.lower().startswith(
             "free"
         ):
-            return f"Free tier · {self.entry_price}"
+            return f"Free or {self.entry_price}"
         return self.entry_price
 
     @property

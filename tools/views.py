@@ -195,13 +195,10 @@ def compare(request: HttpRequest, pair: str) -> Page | HttpResponse:
         "title": " vs ".join(tool.name for tool in tools),
         "can_add": len(tools) < MAX_TOOLS and bool(alternatives),
         "addable": sorted(alternatives, key=lambda tool: tool.name.lower()),
-        # Suggestions for the picker: these tools and their neighbours (any name works).
-        "picker_tools": sorted([*tools, *alternatives], key=lambda tool: tool.name.lower()),
         "decision_rows": decision_rows(tools),
         "scorecard": rows,
         "verdict": compare_verdict(tools, rows),
         "related": related,
-        "alternatives": alternatives[:6],
         "structured_data": [
             software_application(tool, reviews_of(tool, rows), absolute(tool)) for tool in tools
         ],

@@ -126,7 +126,9 @@ def test_related_comparisons_and_alternatives_link_to_canonical_pages(
     content = client.get(URL).content.decode()
     assert 'href="/compare/code-llama-4-vs-neighbour-0/"' in content
     assert 'href="/compare/mistral-3b-vs-neighbour-0/"' in content
-    assert 'href="/tools/neighbour-1/"' in content
+    # The alternatives: the related comparisons with them, and the "add a tool" choices.
+    assert 'href="/compare/code-llama-4-vs-neighbour-1/"' in content
+    assert '<option value="neighbour-2">Neighbour 2</option>' in content
 
 
 def test_review_text_is_escaped(client, reference_pair):
