@@ -208,6 +208,11 @@ PAGE_CACHE_CLOCK_MARGIN = envfloat("PAGE_CACHE_CLOCK_MARGIN", 0.1)
 # A shared HTTP cache to purge by surrogate key (core/purge.py), e.g. http://cache:80/.
 FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
 
+# How the critics' text is made, said on the methodology page (e.g. "written by the editors,
+# drafted with a language model and checked by them" if that becomes true).
+REVIEW_AUTHORSHIP = os.environ.get("REVIEW_AUTHORSHIP", "written by the editors")
+SITE_NAME = "Shiplist"
+
 # Below this many votes a tool's community figure is too thin to compare or show as a share.
 COMMUNITY_MINIMUM_VOTES = envint("COMMUNITY_MINIMUM_VOTES", 10)
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_page
 
 import tools.views
+import verdicts.views
 from core import views
 from tools.sitemaps import SITEMAPS
 from verdicts.feeds import LatestVerdictsFeed
@@ -29,6 +30,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("reviewers/", include("verdicts.urls")),
     path("disagreements/", tools.views.disagreements, name="disagreements"),
+    path("methodology/", verdicts.views.methodology, name="methodology"),
     path("", include("votes.urls")),
     path("newsletter/", include("newsletter.urls")),
 ]

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 def site(request: HttpRequest) -> dict:
     return {
-        "SITE_NAME": "Shiplist",
+        "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         # Where a no-JS form should send the visitor back to; htmx requests report the page.
         "here": _here(request),

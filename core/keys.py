@@ -48,6 +48,8 @@ def tally(tool_pk: int) -> Key:
 TOOLS = Key("tools")
 # The critics: names, lenses, who is active.
 PANEL = Key("panel")
+# How scores, verdicts and votes are made: the methodology page and its changelog.
+METHOD = Key("method")
 # Any tool's community votes: lists that sort or show many tallies.
 TALLIES = Key("tallies", soft=True)
 # The most viewed comparisons (home and category pages).

@@ -6,6 +6,8 @@ is made up from ship/skip votes, which search engines treat as spam.
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from tools.models import Tool
 from verdicts.models import Review
 
@@ -22,7 +24,10 @@ def software_application(tool: Tool, reviews: list[Review], url: str) -> dict:
         "review": [
             {
                 "@type": "Review",
-                "author": {"@type": "Person", "name": review.reviewer.name},
+                # The critics are editorial personas, not people: the site is the author,
+                # and the persona is named in the review (see /methodology/).
+                "author": {"@type": "Organization", "name": settings.SITE_NAME},
+                "name": f"{review.reviewer.name} on {tool.name}",
                 "datePublished": review.published_at.date().isoformat(),
                 # No reviewBody: the paragraph is on the page already, and repeating every
                 # critic's text here made a compare page a quarter heavier.

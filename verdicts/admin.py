@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from verdicts.models import Review, Reviewer
+from verdicts.models import MethodChange, Review, Reviewer
 
 
 @admin.register(Reviewer)
@@ -20,3 +20,10 @@ class ReviewAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ("tool",)
     readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(MethodChange)
+class MethodChangeAdmin(admin.ModelAdmin):
+    list_display = ("changed_on", "title")
+    search_fields = ("title", "body")
+    date_hierarchy = "changed_on"

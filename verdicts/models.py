@@ -111,3 +111,17 @@ class Review(models.Model):
     def score_line(self) -> str:
         """'84/100 · ship'"""
         return f"{self.score}/100 · {self.verdict}"
+
+
+class MethodChange(models.Model):
+    """A dated entry of the public changelog of how scores, verdicts and votes are made."""
+
+    changed_on = models.DateField(default=timezone.localdate)
+    title = models.CharField(max_length=140)
+    body = models.TextField(help_text="Plain paragraphs; HTML is shown as text.")
+
+    class Meta:
+        ordering = ["-changed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.changed_on}: {self.title}"

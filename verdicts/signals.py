@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from core import keys
 from core.purge import purge
-from verdicts.models import Review, Reviewer
+from verdicts.models import MethodChange, Review, Reviewer
 
 
 def _tool_keys(tool_id: int) -> list[keys.Key]:
@@ -38,3 +38,8 @@ def review_changed(sender, instance: Review, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=Reviewer)
 def reviewer_changed(sender, instance: Reviewer, **kwargs) -> None:
     purge([keys.PANEL])
+
+
+@receiver([post_save, post_delete], sender=MethodChange)
+def method_changed(sender, instance: MethodChange, **kwargs) -> None:
+    purge([keys.METHOD])

@@ -1,4 +1,5 @@
 from django.apps import apps
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -8,7 +9,7 @@ from core import keys
 from core.pages import Page, public_page
 from core.views import not_found
 from verdicts.calibration import COMMUNITY_QUORUM, calibration_for
-from verdicts.models import Reviewer
+from verdicts.models import MethodChange, Reviewer
 
 REVIEWS_PER_PAGE = 24
 
@@ -79,3 +80,18 @@ def reviewer_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
 
 def category_keys(categories) -> list[keys.Key]:
     return [keys.category(category.pk) for category in categories]
+
+
+@require_safe
+@public_page()
+def methodology(request: HttpRequest) -> Page:
+    """How scores, verdicts and community figures are made: from the settings the site runs on."""
+    context = {
+        "reviewers": list(Reviewer.objects.filter(is_active=True)),
+        "authorship": settings.REVIEW_AUTHORSHIP,
+        "minimum_votes": settings.COMMUNITY_MINIMUM_VOTES,
+        "tally_window": settings.TALLY_WINDOW_SECONDS,
+        "vote_limits": settings.RATE_LIMITS["vote"],
+        "changes": list(MethodChange.objects.all()[:50]),
+    }
+    return Page("verdicts/methodology.html", context, [keys.PANEL, keys.METHOD])
