@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "core.csp.CachedPolicyCSPMiddleware",
     # Before the page cache, so cached pages get the same headers as rendered ones.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Input no browser sends is refused or ignored here, before anything reads it.
+    "core.middleware.RejectHostileHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     # Both lazy: a reader without a session loads nothing.
@@ -102,7 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "core.csrf.FetchMetadataCsrfMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    # django-htmx's, reading malformed htmx headers as absent.
+    "core.middleware.HtmxMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,14 +1,21 @@
-"""A friendly 503 when the database is unreachable, instead of a 500."""
+"""Requests answered before a view: /healthz, input no browser sends, and a friendly 503 when the
+database is unreachable instead of a 500."""
 
 from __future__ import annotations
 
 import logging
+import re
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.functional import cached_property
+from django_htmx.middleware import HtmxDetails
 
 logger = logging.getLogger(__name__)
+
+# C0 control characters and DEL, tab excepted: never part of a header or cookie a browser sends.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 class HealthCheckMiddleware:
@@ -64,3 +71,82 @@ class RejectNulBytesMiddleware:
 
 def bad_request(message: str) -> HttpResponse:
     return HttpResponse(message + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
+class RejectHostileHeadersMiddleware:
+    """Headers and cookies no browser sends, refused (400) or ignored before anything reads them.
+
+    - A control character (NUL, line break, escape...) in a header: 400. gunicorn refuses raw
+      ones already; this covers other servers and whatever a proxy decodes.
+    - A cookie holding one is dropped, as if it had not been sent: a quoted cookie may spell a
+      NUL as `\\000`, which the cookie parser decodes, and Postgres cannot compare a NUL, so a
+      session cookie with one used to break every page for that browser. Refusing it instead
+      would lock that browser out until the cookie expires.
+    - A charset other than UTF-8 in Content-Type: 400. Django decodes query strings and forms
+      with it (utf-16, utf-7...), or refuses a form in a way that raised again inside the error
+      page under DEBUG.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name, value in request.META.items():
+            if (
+                (name.startswith("HTTP_") and name != "HTTP_COOKIE")
+                or name in ("CONTENT_TYPE", "CONTENT_LENGTH")
+            ) and CONTROL_CHARACTERS.search(str(value)):
+                return bad_request("That request carries a header we cannot read.")
+        cookies = request.COOKIES
+        if any(CONTROL_CHARACTERS.search(name + value) for name, value in cookies.items()):
+            request.COOKIES = {
+                name: value
+                for name, value in cookies.items()
+                if not CONTROL_CHARACTERS.search(name + value)
+            }
+        charset = getattr(request, "content_params", {}).get("charset")
+        if charset is not None and not is_utf8(charset):
+            return bad_request("Forms and addresses here are UTF-8; that request said otherwise.")
+        return self.get_response(request)
+
+
+def is_utf8(charset: str) -> bool:
+    # Spelt as Django accepts it for forms: "utf8" and "utf_8" it refuses (with a BadRequest).
+    return charset.lower() == "utf-8"
+
+
+class SafeHtmxDetails(HtmxDetails):
+    """django-htmx's `request.htmx`, reading malformed htmx headers as absent: a page's own
+    htmx never sends them, and views compare or redirect to what they hold."""
+
+    def _get_header_value(self, name: str) -> str | None:
+        value = super()._get_header_value(name)
+        # After HX-*-URI-AutoEncoded decoding, which can turn %00 into a NUL.
+        if value is not None and CONTROL_CHARACTERS.search(value):
+            return None
+        return value
+
+    @cached_property
+    def current_url_abs_path(self) -> str | None:
+        try:
+            return super().current_url_abs_path
+        except ValueError:  # urlsplit: "http://[" is an invalid IPv6 address
+            return None
+
+    @cached_property
+    def triggering_event(self):
+        try:
+            return super().triggering_event
+        except (ValueError, RecursionError):  # JSON nested deeper than the parser goes
+            return None
+
+
+class HtmxMiddleware:
+    """Sets `request.htmx` (django-htmx), with SafeHtmxDetails."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.htmx = SafeHtmxDetails(request)
+        return self.get_response(request)
