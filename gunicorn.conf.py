@@ -19,6 +19,16 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4" if workers > 1 else "8"))
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads * 4))
 keepalive = 5
 timeout = 30
+# Request heads are bounded: an address of at most 4 KB (the site's longest is far shorter),
+# at most 64 header fields (what Varnish passes on: deploy/varnish/varnishd.params), each at
+# most 8 KB (cookies included). Beyond them gunicorn answers 400 before the app runs.
+limit_request_line = 4094
+limit_request_fields = 64
+limit_request_field_size = 8190
+# gunicorn (27, gthread) has no timeout for reading a request once its first byte arrived:
+# `timeout` is the worker heartbeat (and bounds HTTP/2 streams only). Bodies are read by the
+# app with REQUEST_BODY_TIMEOUT between reads (core/middleware.py: BoundedBodyMiddleware);
+# a client trickling its head is the proxy's to cut off (Varnish: timeout_idle).
 graceful_timeout = 20
 # Recycling workers guards against slow leaks but costs a cold start; off unless asked for.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))

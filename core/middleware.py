@@ -3,11 +3,17 @@ database is unreachable instead of a 500."""
 
 from __future__ import annotations
 
+import io
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.conf import settings
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django_htmx.middleware import HtmxDetails
@@ -150,3 +156,121 @@ class HtmxMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.htmx = SafeHtmxDetails(request)
         return self.get_response(request)
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BoundedBodyMiddleware:
+    """Request bodies are small here, and read whole here, before anything else parses them.
+
+    - At most MAX_REQUEST_BODY bytes, MAX_ADMIN_REQUEST_BODY under ADMIN_URL: a longer
+      Content-Length is refused with 413 before a byte is read; a body of unknown length
+      (chunked) is read up to the limit and refused with 413 past it.
+    - No page takes a file: a form with a file part is refused with 413 outside the admin.
+    - Where the server lends its socket (gunicorn), at most REQUEST_BODY_TIMEOUT seconds may
+      pass between two reads: a client that promises more than it sends holds a thread for
+      that long (then 408), not until it gives up. gunicorn has no such timeout of its own.
+    - Forms are parsed here, so one that cannot be (too many fields, a broken multipart) is a
+      plain 400 before any other code, or Django's DEBUG page, reads it again.
+
+    GET and HEAD bodies are never read by Django (nothing here reads them); only their length
+    is checked. Multipart bodies without files stay accepted: Django's test client and some
+    tools send every form that way.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.admin_prefix = "/" + settings.ADMIN_URL
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        admin = request.path_info.startswith(self.admin_prefix)
+        limit = settings.MAX_ADMIN_REQUEST_BODY if admin else settings.MAX_REQUEST_BODY
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if declared and not declared.isdigit():
+            return bad_request("That request's Content-Length is not a length.")
+        length = int(declared) if declared else None
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if length is None and not chunked:
+            length = 0
+        if length is not None and length > limit:
+            return too_large(f"That request is too large: at most {limit // 1024} KB here.")
+        if request.method in SAFE_METHODS or length == 0:
+            return self.get_response(request)
+        try:
+            with read_timeout(request, settings.REQUEST_BODY_TIMEOUT):
+                if length is None:
+                    body = read_at_most(request.environ["wsgi.input"], limit)
+                    request.META["CONTENT_LENGTH"] = str(len(body))
+                    request._stream = io.BytesIO(body)  # where Django reads the body from
+                    length = len(body)
+                if len(request.body) < length:
+                    return bad_request("That request ended before its body did.")
+        except BodyTooLarge:
+            return too_large(f"That request is too large: at most {limit // 1024} KB here.")
+        except Exception as error:  # the client stalled or went away, or sent broken chunks
+            if timed_out(error):
+                return plain(408, "That request's body stopped arriving.")
+            logger.info("unreadable request body: %r", error)
+            return bad_request("That request's body could not be read.")
+        if request.content_type in FORM_TYPES:
+            try:
+                files = request.FILES  # parses request.POST too
+            except (MultiPartParserError, SuspiciousOperation, BadRequest) as error:
+                logger.warning("unreadable form: %s", error)
+                return bad_request("That form could not be read.")
+            if files and not admin:
+                return too_large("No page here takes a file.")
+        return self.get_response(request)
+
+
+def timed_out(error: BaseException | None) -> bool:
+    """Whether `error` is, or was raised from, a socket timeout (Django wraps it, twice)."""
+    while error is not None:
+        if isinstance(error, TimeoutError):
+            return True
+        error = error.__cause__
+    return False
+
+
+def read_at_most(stream, limit: int) -> bytes:
+    """The whole of `stream`, reading no more than limit + 1 bytes; BodyTooLarge past limit."""
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = stream.read(min(64 * 1024, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise BodyTooLarge
+    return b"".join(chunks)
+
+
+@contextmanager
+def read_timeout(request: HttpRequest, seconds: float) -> Iterator[None]:
+    """At most `seconds` between two reads from the client, where the server lends its socket."""
+    sock = request.environ.get("gunicorn.socket")
+    if sock is None or not seconds:
+        yield
+        return
+    previous = sock.gettimeout()
+    sock.settimeout(seconds)
+    try:
+        yield
+    finally:
+        sock.settimeout(previous)
+
+
+def plain(status: int, message: str) -> HttpResponse:
+    message += " Nothing has changed.\n"
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def too_large(message: str) -> HttpResponse:
+    return plain(413, message)
