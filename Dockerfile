@@ -25,4 +25,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"8000\")}/healthz', timeout=4)" || exit 1
 
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn -c gunicorn.conf.py comparesite.wsgi"]
+# Migrations may run longer than a web request's statement timeout; the lock timeout stays, so a
+# migration waiting on a busy table gives up (and the container retries) rather than queue
+# every request behind it.
+CMD ["sh", "-c", "DATABASE_STATEMENT_TIMEOUT=0 python manage.py migrate --noinput && exec gunicorn -c gunicorn.conf.py comparesite.wsgi"]

@@ -172,6 +172,31 @@ if os.environ.get("TEST_DATABASE_NAME"):
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 3))
 
+# A database that hangs must not hang the site. The server ends any statement after
+# DATABASE_STATEMENT_TIMEOUT seconds and any wait for a lock after DATABASE_LOCK_TIMEOUT (0 turns
+# one off: give a long data migration or `seed_bench` DATABASE_STATEMENT_TIMEOUT=0). A server
+# that stopped altogether enforces nothing, so the client also stops waiting for an answer two
+# seconds after that (core/postgres/base.py); the connection is then dropped, the visitor gets
+# the 503 page. Keepalives find a connection whose server or network vanished within ~25 s
+# instead of the kernel's two hours (TCP only; ignored on a Unix socket).
+DATABASE_STATEMENT_TIMEOUT = envfloat("DATABASE_STATEMENT_TIMEOUT", 5)
+DATABASE_LOCK_TIMEOUT = envfloat("DATABASE_LOCK_TIMEOUT", 3)
+_db_options = DATABASES["default"]["OPTIONS"]
+_db_options["options"] = " ".join(
+    [
+        *([_db_options["options"]] if _db_options.get("options") else []),
+        f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT * 1000)}",
+        f"-c lock_timeout={round(DATABASE_LOCK_TIMEOUT * 1000)}",
+    ]
+)
+_db_options.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3)
+_db_options["answer_timeout"] = (
+    (DATABASE_STATEMENT_TIMEOUT + 2) if DATABASE_STATEMENT_TIMEOUT else None
+)
+# /healthz waits at most this long for the database's answer before saying 503 (opening a
+# connection is bounded by DATABASE_CONNECT_TIMEOUT).
+HEALTHZ_TIMEOUT = envfloat("HEALTHZ_TIMEOUT", 2)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -12,9 +12,10 @@ from core.csrf import FETCH_METADATA_SEEN
 @require_safe
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers, 503 when it does not: for load balancers and Docker."""
+    """200 when the database answers within HEALTHZ_TIMEOUT, 503 when it does not (down, or
+    frozen): for load balancers, Varnish's probe and Docker."""
     try:
-        with connection.cursor() as cursor:
+        with connection.answering_within(settings.HEALTHZ_TIMEOUT), connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
