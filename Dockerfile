@@ -14,8 +14,9 @@ RUN pip install -c constraints.txt .
 
 COPY . .
 
-# collectstatic needs settings but no database or real secret.
+# collectstatic needs settings but no database, real secret or public address.
 RUN DEBUG=false SECRET_KEY=collectstatic-only DATABASE_URL=postgres://build@localhost/build \
+    SITE_URL=http://build.invalid \
     python manage.py collectstatic --noinput -v0
 
 RUN useradd --create-home --uid 10001 app && chown -R app:app /app

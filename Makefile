@@ -43,6 +43,7 @@ createsuperuser: migrate
 # The production configuration on this machine: DEBUG off, gunicorn, hashed static files.
 serve: migrate
 	DEBUG=false SECRET_KEY="$${SECRET_KEY:-throwaway-$$RANDOM$$RANDOM$$RANDOM-local-only}" \
+	  SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
 	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT=false \
 	  SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	  bash -c '$(BIN)/python manage.py collectstatic --noinput -v0 && \

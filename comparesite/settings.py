@@ -62,7 +62,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address: canonical links, Open Graph, the sitemap and email links are built on it.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DEBUG is off: the site's public address, "
+            "e.g. https://compare.example.com."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -96,7 +104,8 @@ MIDDLEWARE = [
     "core.middleware.RejectHostileHeadersMiddleware",
     # Bodies are bounded and read here, before anything parses them (413, 408).
     "core.middleware.BoundedBodyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # whitenoise, keeping the manifest of hashed names private.
+    "core.middleware.StaticFilesMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     # Both lazy: a reader without a session loads nothing.
     "django.contrib.sessions.middleware.SessionMiddleware",

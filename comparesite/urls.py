@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_safe
 
 import tools.views
 import verdicts.views
@@ -20,11 +21,11 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        cache_page(60 * 60)(sitemap),
+        require_safe(cache_page(60 * 60)(sitemap)),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("feeds/verdicts/", LatestVerdictsFeed(), name="verdicts_feed"),
+    path("feeds/verdicts/", require_safe(LatestVerdictsFeed()), name="verdicts_feed"),
     # The public pages first: most requests are for them, and resolving stops at the first match.
     path("", include("tools.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

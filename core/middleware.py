@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django_htmx.middleware import HtmxDetails
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -274,3 +276,18 @@ def plain(status: int, message: str) -> HttpResponse:
 
 def too_large(message: str) -> HttpResponse:
     return plain(413, message)
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """whitenoise, minus the manifest of hashed names (staticfiles.json): no page needs it, and
+    it lists every file the site is built from. Its address gets the site's 404."""
+
+    def __init__(self, get_response=None, settings=settings) -> None:
+        super().__init__(get_response, settings)
+        manifest = getattr(staticfiles_storage, "manifest_name", "staticfiles.json")
+        self.private = {self.static_prefix + manifest}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info in self.private:
+            return self.get_response(request)
+        return super().__call__(request)

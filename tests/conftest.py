@@ -52,6 +52,7 @@ def collected_static_root(tmp_path_factory):
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "collectstatic-" + "c" * 40,
+        "SITE_URL": "http://collectstatic.invalid",
         "STATIC_ROOT": str(root),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

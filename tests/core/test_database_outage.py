@@ -71,6 +71,7 @@ def test_pages_answer_503_while_the_database_is_down_and_recover_by_themselves(
         "DATABASE_URL": throwaway_postgres.get_uri(database="postgres"),
         "DEBUG": "false",
         "SECRET_KEY": "outage-test-" + "k" * 40,
+        "SITE_URL": f"http://127.0.0.1:{port}",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_CONNECT_TIMEOUT": "2",

@@ -73,6 +73,7 @@ def test_production_sends_hsts_secure_cookies_and_redirects_to_https(
         "STATIC_ROOT": str(collected_static_root),
         "DEBUG": "false",
         "SECRET_KEY": "header-test-" + "s" * 40,
+        "SITE_URL": "https://testserver",
         "ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": database_url(),
     }

@@ -1,4 +1,5 @@
-"""Production settings: refuse to start without a secret, pass `check --deploy` with no warnings."""
+"""Production settings: refuse to start without a secret or a public address, pass
+`check --deploy` with no warnings."""
 
 import os
 import subprocess
@@ -27,6 +28,26 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", DEBUG="false", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_site_url():
+    # Canonical links, the sitemap and email links would otherwise point at 127.0.0.1:8000.
+    secret = "a-long-random-production-secret-" + "x9Q#k2" * 10
+    for unset in ("", "  "):
+        result = manage("check", DEBUG="false", SECRET_KEY=secret, SITE_URL=unset)
+        assert result.returncode != 0
+        assert "SITE_URL must be set when DEBUG is off" in result.stderr
+
+
+def test_development_defaults_site_url_to_this_machine():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SITE_URL)",
+        DEBUG="true",
+        SITE_URL="",
+    )
+    assert result.stdout.splitlines()[-1] == "http://127.0.0.1:8000", result.stderr
 
 
 def test_a_boolean_setting_that_is_not_a_boolean_is_an_error():
