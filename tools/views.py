@@ -243,6 +243,7 @@ def tool_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
     )
     context = {
         "tool": tool,
+        "tools_shown": [tool],
         "scorecard": rows,
         "others": others,
         "picker_selected": [tool.name, ""],
