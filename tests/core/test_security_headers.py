@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.templatetags.static import static
+
+from tests.core.production_server import url_of_the_test_database
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_CSP = [
@@ -56,14 +57,6 @@ def test_static_files_are_hardened(client):
     assert_hardened(response)
 
 
-def database_url() -> str:
-    settings = connection.settings_dict
-    host = settings["HOST"] or settings["OPTIONS"].get("host", "")
-    if host.startswith("/"):
-        return f"postgres://{settings['USER']}@/{settings['NAME']}?host={host}"
-    return f"postgres://{settings['USER']}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_production_sends_hsts_secure_cookies_and_redirects_to_https(
     reference_pair, collected_static_root
@@ -75,7 +68,7 @@ def test_production_sends_hsts_secure_cookies_and_redirects_to_https(
         "SECRET_KEY": "header-test-" + "s" * 40,
         "SITE_URL": "https://testserver",
         "ALLOWED_HOSTS": "testserver",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": url_of_the_test_database(),
     }
     for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE"):
         env.pop(name, None)
