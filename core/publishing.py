@@ -51,6 +51,11 @@ def live_q(prefix: str = "", now: datetime | None = None) -> Q:
     )
 
 
+def now_to_the_second() -> datetime:
+    """The admin edits times to the second: a default with microseconds would read as changed."""
+    return timezone.now().replace(microsecond=0)
+
+
 class Publishable(models.Model):
     status = models.CharField(
         max_length=10,
@@ -60,7 +65,7 @@ class Publishable(models.Model):
     )
     published_at = models.DateTimeField(
         "publish time",
-        default=timezone.now,
+        default=now_to_the_second,
         help_text="When it goes live. A time in the future schedules it.",
     )
 

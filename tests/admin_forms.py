@@ -43,16 +43,20 @@ class _FormParser(HTMLParser):
 
     def handle_data(self, data):
         if self._textarea:
-            self.data[self._textarea] += data.removeprefix("\n") if not self.data[
-                self._textarea
-            ] else data
+            self.data[self._textarea] += (
+                data.removeprefix("\n") if not self.data[self._textarea] else data
+            )
 
 
 def form_data(response) -> dict[str, str]:
     """The fields of the admin change form in `response`, as submitting it unchanged sends."""
     html = response.content.decode()
-    start = html.index('<form')
-    start = html.index('<form', html.index('id="content-main"')) if 'id="content-main"' in html else start
+    start = html.index("<form")
+    start = (
+        html.index("<form", html.index('id="content-main"'))
+        if 'id="content-main"' in html
+        else start
+    )
     end = html.index("</form>", start)
     parser = _FormParser()
     parser.feed(html[start:end])

@@ -52,7 +52,10 @@ def tool_changed(sender, instance: Tool, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=Tool)
 @receiver([post_save, post_delete], sender=Review)
 def schedule_changed(sender, **kwargs) -> None:
-    """Keep the page cache's list of go-live times (core/pages.py) once the write commits."""
+    """Keep the page cache's list of go-live times (core/pages.py): now, and once the write
+    commits (as core/purge.py does, for the same reason)."""
+    if transaction.get_connection().in_atomic_block:
+        refresh_go_live()
     transaction.on_commit(refresh_go_live)
 
 
