@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.admin import DeletedOnlyBySuperusers, NoBulkDeleteUnlessSuperuser
 from tools.models import Category, Tool
 from verdicts.models import Review, Reviewer
 from verdicts.panel import VERDICT_LABELS
@@ -17,7 +18,7 @@ def active_reviewers(request: HttpRequest) -> list[Reviewer]:
     return request._active_reviewers
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(DeletedOnlyBySuperusers, admin.StackedInline):
     """The tool's panel: one row per reviewer, pre-filled for reviewers who have not written yet."""
 
     model = Review
@@ -71,7 +72,7 @@ class PanelVerdictFilter(admin.SimpleListFilter):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("name",)}
@@ -79,7 +80,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tool)
-class ToolAdmin(admin.ModelAdmin):
+class ToolAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
     inlines = [ReviewInline]
     list_display = (
         "name",
