@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "csp",
     "axes",
+    "import_export",
     "core",
     "tools",
     "verdicts",

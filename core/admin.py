@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from import_export.admin import ImportExportMixin
+
+from core.resources import FORMATS
 
 
 class NoBulkDeleteUnlessSuperuser:
@@ -23,3 +26,21 @@ class DeletedOnlyBySuperusers:
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_active and request.user.is_superuser
+
+
+class CatalogueImportExport(ImportExportMixin):
+    """Import and export buttons on a changelist (django-import-export), in the catalogue's
+    formats. Export needs the view permission; import needs add and change, and is all or
+    nothing: the admin's first step is a dry run showing each row's change or its errors by
+    row and field, and the confirmed import rolls back whole if any row fails."""
+
+    formats = FORMATS
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def get_import_data_kwargs(self, **kwargs) -> dict:
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}

@@ -5,8 +5,13 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.admin import DeletedOnlyBySuperusers, NoBulkDeleteUnlessSuperuser
+from core.admin import (
+    CatalogueImportExport,
+    DeletedOnlyBySuperusers,
+    NoBulkDeleteUnlessSuperuser,
+)
 from tools.models import Category, Tool
+from tools.resources import ToolResource
 from verdicts.models import Review, Reviewer
 from verdicts.panel import VERDICT_LABELS
 
@@ -80,8 +85,9 @@ class CategoryAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
 
 
 @admin.register(Tool)
-class ToolAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
+class ToolAdmin(NoBulkDeleteUnlessSuperuser, CatalogueImportExport, admin.ModelAdmin):
     inlines = [ReviewInline]
+    resource_classes = [ToolResource]
     list_display = (
         "name",
         "category",

@@ -1,7 +1,12 @@
 from django.contrib import admin
 
-from core.admin import DeletedOnlyBySuperusers, NoBulkDeleteUnlessSuperuser
+from core.admin import (
+    CatalogueImportExport,
+    DeletedOnlyBySuperusers,
+    NoBulkDeleteUnlessSuperuser,
+)
 from verdicts.models import MethodChange, Review, Reviewer
+from verdicts.resources import ReviewResource
 
 
 @admin.register(Reviewer)
@@ -13,7 +18,8 @@ class ReviewerAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(DeletedOnlyBySuperusers, admin.ModelAdmin):
+class ReviewAdmin(DeletedOnlyBySuperusers, CatalogueImportExport, admin.ModelAdmin):
+    resource_classes = [ReviewResource]
     list_display = ("tool", "reviewer", "score", "verdict", "is_published", "published_at")
     list_filter = ("reviewer", "verdict", "is_published", "tool__category")
     list_select_related = ("tool", "reviewer")
