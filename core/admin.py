@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from import_export.admin import ImportExportMixin
 
 from core.resources import FORMATS
@@ -44,3 +46,17 @@ class CatalogueImportExport(ImportExportMixin):
 
     def get_import_data_kwargs(self, **kwargs) -> dict:
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request: HttpRequest) -> HttpResponse:
+        """The confirmed import found errors the dry run had not (the data changed meanwhile):
+        it was rolled back, so say that instead of the library's "Import finished"."""
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        self.message_user(
+            request,
+            "Nothing was imported: the file no longer imports cleanly (the catalogue changed "
+            "since the preview). Import it again to see the errors.",
+            level=messages.ERROR,
+        )
+        info = (self.opts.app_label, self.opts.model_name)
+        return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*info)))

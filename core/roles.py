@@ -41,7 +41,6 @@ ROLES: dict[str, list[str]] = {
     ],
     # Look after what the community writes.
     "Moderators": [
-        "tools.view_tool",
         "votes.view_vote",
         "votes.delete_vote",
         "votes.view_visitor",
