@@ -153,3 +153,23 @@ def test_the_changelists_offer_import_and_export_to_editors(signed_in, reference
     page = signed_in("Editors").get(reverse("admin:tools_tool_changelist")).content.decode()
     assert reverse("admin:tools_tool_import") in page
     assert reverse("admin:tools_tool_export") in page
+
+
+def test_a_catalogue_file_larger_than_an_admin_form_imports(signed_in, developer_tools, settings):
+    editor = signed_in("Editors")
+    long_description = "A long description of what the tool does. " * 60  # 2.6 KB
+    content = as_csv(
+        TOOL_HEADER,
+        *(
+            tool_row(f"tool-{n}", "developer-tools", description=long_description)
+            for n in range(40)
+        ),
+    )
+    assert settings.MAX_ADMIN_REQUEST_BODY < len(content) < settings.MAX_ADMIN_IMPORT_BODY
+    first = upload(editor, "tools_tool", "tools.csv", content)
+    assert first.status_code == 200
+    assert first.context["result"].totals["new"] == 40
+    settings.MAX_ADMIN_IMPORT_BODY = 64 * 1024
+    assert upload(editor, "tools_tool", "tools.csv", content).status_code == 413
+    # Every other admin form keeps the smaller limit.
+    assert editor.post("/admin/tools/tool/add/", {"description": content}).status_code == 413
