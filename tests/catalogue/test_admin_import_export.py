@@ -173,3 +173,15 @@ def test_a_catalogue_file_larger_than_an_admin_form_imports(signed_in, developer
     assert upload(editor, "tools_tool", "tools.csv", content).status_code == 413
     # Every other admin form keeps the smaller limit.
     assert editor.post("/admin/tools/tool/add/", {"description": content}).status_code == 413
+
+
+def test_an_admin_import_refreshes_the_cached_pages_it_changes(client, signed_in, reference_pair):
+    editor = signed_in("Editors")
+    url = reference_pair[1].get_absolute_url()
+    assert "Sharper than ever" not in client.get(url).content.decode()  # now cached
+    content = as_csv(
+        TOOL_HEADER,
+        tool_row("mistral-3b", "developer-tools", name="Mistral 3B", tagline="Sharper than ever"),
+    )
+    confirm(editor, "tools_tool", upload(editor, "tools_tool", "tools.csv", content))
+    assert "Sharper than ever" in client.get(url).content.decode()
