@@ -185,3 +185,11 @@ def test_an_admin_import_refreshes_the_cached_pages_it_changes(client, signed_in
     )
     confirm(editor, "tools_tool", upload(editor, "tools_tool", "tools.csv", content))
     assert "Sharper than ever" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("page", ["tools_tool_import", "tools_tool_export"])
+def test_the_import_and_export_pages_need_no_inline_script_or_style(signed_in, page):
+    """The admin's CSP refuses both: they would be blocked, and the browser would complain."""
+    html = signed_in("Editors").get(reverse(f"admin:{page}")).content.decode()
+    assert 'style="' not in html
+    assert " onchange=" not in html and " onclick=" not in html
