@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "import_export",
     "core",
     "tools",
     "verdicts",
@@ -347,7 +348,10 @@ MAX_REQUEST_BODY = envint("MAX_REQUEST_BODY", 16 * 1024)
 MAX_ADMIN_REQUEST_BODY = envint("MAX_ADMIN_REQUEST_BODY", 64 * 1024)
 # Seconds a request body may stall between two reads before the request is answered 408.
 REQUEST_BODY_TIMEOUT = envfloat("REQUEST_BODY_TIMEOUT", 10)
-DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_REQUEST_BODY, MAX_ADMIN_REQUEST_BODY)
+# The admin's catalogue import (`<ADMIN_URL>.../import/`) takes a CSV or JSON file: the demo
+# catalogue's largest (its reviews as JSON) is 71 KB, 500 tools' reviews about 1.3 MB.
+MAX_ADMIN_IMPORT_BODY = envint("MAX_ADMIN_IMPORT_BODY", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_REQUEST_BODY, MAX_ADMIN_REQUEST_BODY, MAX_ADMIN_IMPORT_BODY)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # Security. Production (DEBUG off) passes `manage.py check --deploy` without warnings.

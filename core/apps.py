@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -8,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks, csrf  # noqa: F401  (register their system checks)
+        from core.roles import apply_roles_after_migrate
+
+        post_migrate.connect(apply_roles_after_migrate, dispatch_uid="core.roles")

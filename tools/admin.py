@@ -12,13 +12,20 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import (
+    CatalogueImportExport,
+    DeletedOnlyBySuperusers,
+    NoBulkDeleteUnlessSuperuser,
+)
 from core.publishing import Status
 from tools.compare import canonical_pair
 from tools.editing import changes_since, lock_tool, now_stamp, parse_stamp
 from tools.models import Category, Tool
+from tools.resources import ToolResource
 from verdicts.forms import ReviewForm
 from verdicts.models import Review, Reviewer
 from verdicts.panel import VERDICT_LABELS
+from verdicts.resources import ReviewResource
 
 
 def active_reviewers(request: HttpRequest) -> list[Reviewer]:
@@ -115,7 +122,7 @@ class PanelFormSet(BaseInlineFormSet):
                 seen[reviewer] = index
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(DeletedOnlyBySuperusers, admin.StackedInline):
     """The tool's panel: one row per reviewer, pre-filled for reviewers who have not written yet.
 
     A pre-filled row left untouched is ignored on save: a tool may have 0 to N reviews, and a
@@ -134,10 +141,6 @@ class ReviewInline(admin.TabularInline):
 
     def get_extra(self, request: HttpRequest, obj: Tool | None = None, **kwargs) -> int:
         return len(missing_reviewers(request, obj))
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Retire a review by making it a draft; deleting loses its history for good.
-        return request.user.is_superuser
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -199,7 +202,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("name",)}
@@ -208,7 +211,8 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tool)
-class ToolAdmin(SimpleHistoryAdmin):
+class ToolAdmin(NoBulkDeleteUnlessSuperuser, CatalogueImportExport, SimpleHistoryAdmin):
+    resource_classes = [ToolResource]
     form = ToolForm
     inlines = [ReviewInline]
     list_display = (
@@ -356,7 +360,10 @@ class ReviewAdminForm(ReviewForm, StaleFormCheck):
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(DeletedOnlyBySuperusers, CatalogueImportExport, SimpleHistoryAdmin):
+    """A review alone; retired by making it a draft (only superusers delete)."""
+
+    resource_classes = [ReviewResource]
     form = ReviewAdminForm
     list_display = ("tool", "reviewer", "score", "verdict", "state_display", "published_at")
     list_filter = (StateFilter, "reviewer", "verdict", "tool__category")
@@ -366,10 +373,6 @@ class ReviewAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("tool",)
     readonly_fields = ("created_at", "updated_at")
     fields = (*ReviewAdminForm.Meta.fields, "opened_at", "created_at", "updated_at")
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Retire a review by making it a draft: deleting loses it and its history for good.
-        return request.user.is_superuser
 
     def save_model(self, request, obj, form, change) -> None:
         obj._changed_by = request.user

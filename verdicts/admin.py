@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from core.admin import NoBulkDeleteUnlessSuperuser
 from verdicts.models import MethodChange, Reviewer, VerdictChange
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
     list_display = ("name", "lens", "slug", "order", "is_active")
     list_editable = ("order", "is_active")
     prepopulated_fields = {"slug": ("name",)}
@@ -12,7 +13,7 @@ class ReviewerAdmin(admin.ModelAdmin):
 
 
 @admin.register(MethodChange)
-class MethodChangeAdmin(admin.ModelAdmin):
+class MethodChangeAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
     list_display = ("changed_on", "title")
     search_fields = ("title", "body")
     date_hierarchy = "changed_on"
