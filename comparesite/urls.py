@@ -33,6 +33,7 @@ urlpatterns = [
     path("disagreements/", tools.views.disagreements, name="disagreements"),
     path("methodology/", verdicts.views.methodology, name="methodology"),
     path("", include("votes.urls")),
+    path("", include("trust.urls")),
     path("newsletter/", include("newsletter.urls")),
 ]
 

@@ -118,6 +118,8 @@ def test_an_editor_can_write_a_review_in_the_tool_page(editor_client, make_revie
             "reviews-1-is_published": "on",
             "reviews-1-published_at_0": "2026-01-02",
             "reviews-1-published_at_1": "10:00:00",
+            "fact_checks-TOTAL_FORMS": "0",
+            "fact_checks-INITIAL_FORMS": "0",
         }
     )
     data["is_published"] = "on"

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from tools.models import Category, Tool
+from trust.admin import FactCheckInline, NeedsRecheckFilter
 from verdicts.models import Review, Reviewer
 from verdicts.panel import VERDICT_LABELS
 
@@ -80,7 +81,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Tool)
 class ToolAdmin(admin.ModelAdmin):
-    inlines = [ReviewInline]
+    inlines = [ReviewInline, FactCheckInline]
     list_display = (
         "name",
         "category",
@@ -91,7 +92,13 @@ class ToolAdmin(admin.ModelAdmin):
         "is_published",
         "updated_at",
     )
-    list_filter = ("category", PanelVerdictFilter, "pricing_model", "is_published")
+    list_filter = (
+        "category",
+        PanelVerdictFilter,
+        "pricing_model",
+        "is_published",
+        NeedsRecheckFilter,
+    )
     list_select_related = ("category",)
     search_fields = ("name", "slug", "maker", "tagline")
     prepopulated_fields = {"slug": ("name",)}

@@ -30,6 +30,7 @@ from tools.models import Category, Tool
 from tools.popularity import popular_comparisons, record_view_once
 from tools.seo import software_application
 from tools.verdict import compare_verdict
+from trust.facts import trust_annotations, trust_record
 from verdicts.calibration import COMMUNITY_QUORUM
 from verdicts.panel import SHIP, SKIP, SPLIT
 
@@ -173,7 +174,13 @@ def compare(request: HttpRequest, pair: str) -> Page | HttpResponse:
             return redirect("tools:detail", slug=slugs[0], permanent=True)
         return redirect("tools:compare", pair=canonical_pair(slugs), permanent=True)
 
-    found = {t.slug: t for t in Tool.objects.published().for_cards().filter(slug__in=slugs)}
+    found = {
+        tool.slug: tool
+        for tool in Tool.objects.published()
+        .for_cards()
+        .annotate(**trust_annotations())
+        .filter(slug__in=slugs)
+    }
     if missing := [slug for slug in slugs if slug not in found]:
         return compare_not_found(request, slugs, missing)
     tools = [found[slug] for slug in slugs]
@@ -230,7 +237,13 @@ def compare_viewed(request: HttpRequest, pair: str) -> HttpResponse:
 @require_safe
 @public_page()
 def tool_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
-    tool = Tool.objects.published().for_cards().filter(slug=slug).first()
+    tool = (
+        Tool.objects.published()
+        .for_cards()
+        .annotate(**trust_annotations(corrections=True))
+        .filter(slug=slug)
+        .first()
+    )
     if tool is None:
         return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
     rows = scorecard([tool])
@@ -247,6 +260,7 @@ def tool_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
         "scorecard": rows,
         "others": others,
         "picker_selected": [tool.name, ""],
+        "trust": trust_record(tool),
         "structured_data": software_application(tool, reviews_of(tool, rows), absolute(tool)),
     }
     return Page("tools/tool_detail.html", context, [*shown([tool]), keys.PANEL])
