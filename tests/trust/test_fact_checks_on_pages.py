@@ -123,3 +123,11 @@ def test_checks_and_corrections_cost_no_query(
     with django_assert_num_queries(4):
         shown = text_of(client.get(path))
     assert shown.count("Checked by us") == (3 if path == TOOL else 6)
+
+
+def test_the_methodology_page_says_how_facts_are_dated_from_the_settings(client, settings):
+    settings.FACT_STALE_DAYS = 45
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "correction": {"ip": "4/h", "visitor": "4/h"}}
+    shown = text_of(client.get("/methodology/"))
+    assert "more than 45 days ago says it may be out of date" in shown
+    assert "(4/h reports per address)" in shown
