@@ -22,7 +22,7 @@ LIMITED = {"correction": {"ip": "2/h", "visitor": "2/h"}}  # hourly: no rollover
 
 def test_it_is_two_clicks_from_the_tool_page(client, reference_pair):
     page = client.get(TOOL).content.decode()
-    assert f'<a href="{FORM}" rel="nofollow">Report an error</a>' in page
+    assert f'<a href="{FORM}" rel="nofollow">Report an error<span' in page
     form = client.get(FORM)
     assert form.status_code == 200
     assert f'action="{FORM}"' in form.content.decode()
