@@ -3,10 +3,14 @@ without JavaScript through a thank-you page; a mistake is named on its field."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from trust.models import Correction
+from trust.models import Correction, FactCheck
 
 pytestmark = pytest.mark.usefixtures("site_data")
 
@@ -47,3 +51,35 @@ def test_without_javascript_it_posts_and_lands_on_a_thank_you_page(open_page):
     )
     assert page.url.endswith("/report-an-error/thanks/")
     assert Correction.objects.get().fact == "pricing"
+
+
+@pytest.fixture
+def checked_facts(site_data):
+    """A maker's claim and a stale check on the tool page."""
+    tool = site_data["code_llama"]
+    FactCheck.objects.create(
+        tool=tool, fact="pricing", basis="claimed", source_url="https://www.llama.com/pricing"
+    )
+    FactCheck.objects.create(
+        tool=tool,
+        fact="licence",
+        checked_on=timezone.localdate() - datetime.timedelta(days=200),
+        source_url="https://www.llama.com/licence",
+    )
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_axe_finds_nothing_wrong_with_the_labels_or_the_refused_form(
+    open_page, checked_facts, color_scheme
+):
+    axe = Axe()
+    page, _ = open_page(TOOL, "phone-375", color_scheme)
+    expect(page.get_by_text("Claimed by the maker")).to_be_visible()
+    expect(page.get_by_text("may be out of date")).to_be_visible()
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.get_by_role("link", name="Report an error on Code Llama 4").click()
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.locator("#fact-error")).to_be_visible()
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
