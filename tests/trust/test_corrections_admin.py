@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,13 +17,25 @@ TOOL = "/tools/code-llama-4/"
 
 @pytest.fixture
 def moderator(client):
-    """Staff in a Moderators group holding only trust.change_correction."""
-    group = Group.objects.create(name="Moderators")
-    group.permissions.add(Permission.objects.get(codename="change_correction"))
+    """Staff in the Moderators group (trust/migrations/0002_editors_and_moderators.py)."""
     user = User.objects.create_user("mod", "mod@example.com", "pw-for-tests-only", is_staff=True)
-    user.groups.add(group)
+    user.groups.add(Group.objects.get(name="Moderators"))
     client.force_login(user)
     return user
+
+
+def test_moderators_may_handle_reports_and_editors_may_also_check_facts():
+    def codenames(name: str) -> set[str]:
+        group = Group.objects.get(name=name)
+        return set(
+            group.permissions.filter(content_type__app_label="trust").values_list(
+                "codename", flat=True
+            )
+        )
+
+    assert codenames("Moderators") == {"change_correction", "view_correction"}
+    assert codenames("Editors") >= {"change_correction", "add_factcheck", "change_factcheck"}
+    assert "add_correction" not in codenames("Editors")
 
 
 @pytest.fixture
