@@ -120,7 +120,7 @@ class CorrectionAdmin(admin.ModelAdmin):
     """Readers' reports. Moderators need only `trust.change_correction` (and view) to handle
     them; what the reader wrote is never edited."""
 
-    list_display = ("created_at", "tool", "fact", "status", "handled_by", "handled_at")
+    list_display = ("created_at", "tool", "fact", "excerpt", "status", "handled_by", "handled_at")
     list_filter = ("status", "fact", "created_at")
     list_select_related = ("tool", "handled_by")
     search_fields = ("tool__name", "what_is_wrong", "email")
@@ -147,6 +147,11 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # reports come from readers, through the form
+
+    @admin.display(description="What is wrong")
+    def excerpt(self, correction: Correction) -> str:
+        text = " ".join(correction.what_is_wrong.split())
+        return text if len(text) <= 80 else text[:79] + "…"
 
     def save_model(self, request: HttpRequest, obj: Correction, form, change: bool) -> None:
         if "status" in form.changed_data:

@@ -122,7 +122,7 @@ class Correction(models.Model):
     public_summary = models.CharField(
         max_length=140,
         blank=True,
-        help_text='Shown once accepted, as "Corrected 3 Dec 2026: <this>". '
+        help_text='Shown once accepted, after "Corrected 3 Dec 2026:", e.g. "entry price". '
         "Empty: the fact's name.",
     )
     handled_by = models.ForeignKey(

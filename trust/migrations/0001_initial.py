@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                     "public_summary",
                     models.CharField(
                         blank=True,
-                        help_text='Shown once accepted, as "Corrected 3 Dec 2026: <this>". Empty: the fact\'s name.',
+                        help_text='Shown once accepted, after "Corrected 3 Dec 2026:", e.g. "entry price". Empty: the fact\'s name.',
                         max_length=140,
                     ),
                 ),
