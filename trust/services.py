@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ def report_error(
 
 
 def handle_correction(
-    *, correction: Correction, status: str, editor, reply: str | None = None
+    *, correction: Correction, status: str, editor: AbstractBaseUser, reply: str | None = None
 ) -> Correction:
     """Accept or reject a report (or reopen it), recording who did and when."""
     if status not in Correction.Status.values:
