@@ -78,6 +78,8 @@ def test_admin_changes_are_logged_and_shown_in_the_tools_history(editor_client, 
             "reviews-INITIAL_FORMS": "0",
             "reviews-MIN_NUM_FORMS": "0",
             "reviews-MAX_NUM_FORMS": "1000",
+            "fact_checks-TOTAL_FORMS": "0",
+            "fact_checks-INITIAL_FORMS": "0",
         }
     )
     data.pop("created_at", None)
