@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "verdicts",
     "votes",
     "newsletter",
+    "trust",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +271,15 @@ RATE_LIMITS = {
     },
     "bookmark": {"ip": os.environ.get("RATE_LIMIT_BOOKMARK_IP", "120/m"), "visitor": "30/m"},
     "subscribe": {"ip": os.environ.get("RATE_LIMIT_SUBSCRIBE_IP", "10/h"), "visitor": "10/h"},
+}
+
+# Sourced facts and corrections (trust/): a fact last checked more than this many days ago tells
+# visitors it may be out of date (and shows under "Needs re-check" in the admin); "Report an
+# error" is limited per address.
+FACT_STALE_DAYS = envint("FACT_STALE_DAYS", 90)
+RATE_LIMITS["correction"] = {
+    "ip": os.environ.get("RATE_LIMIT_CORRECTION_IP", "10/h"),
+    "visitor": "10/h",  # reports are anonymous: only the address counts
 }
 
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
