@@ -77,8 +77,9 @@ class MissingFactsFormSet(BaseInlineFormSet):
         super().__init__(*args, **kwargs)
 
 
-class FactCheckInline(admin.TabularInline):
-    """On the tool form: when each changing fact was last checked, where from, on whose word."""
+class FactCheckInline(admin.StackedInline):
+    """On the tool form: when each changing fact was last checked, where from, on whose word.
+    Stacked, like the reviews: a table of four inputs is wider than a phone."""
 
     model = FactCheck
     formset = MissingFactsFormSet

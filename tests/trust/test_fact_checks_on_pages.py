@@ -84,11 +84,12 @@ def test_the_compare_table_labels_each_fact_of_each_tool(client, reference_pair)
     table = shown[shown.index("Price, licence, maker") : shown.index("Why the critics say so")]
     old = days_ago(200).strftime("%-d %b %Y")
     today = timezone.localdate().strftime("%-d %b %Y")
+    # The compare page's narrow columns get the short label; the date links to the source.
     assert (
-        f"Entry price Free Claimed by the maker · {today} · source: pricing and entry price "
-        f"Free Checked by us · last checked {old}, {STALE} · source: pricing and entry price"
+        f"Entry price Free Maker's claim {today} (Claimed by the maker; the date links to the "
+        f"source) Free Checked, last {old}: {STALE} (Checked by us; the date links"
     ) in table
-    assert f"Maker Meta Mistral AI Checked by us · {today} · source: maker" in table
+    assert f"Maker Meta Mistral AI Checked {today} (Checked by us;" in table
     assert table.count("Claimed by the maker") == 1
 
 
