@@ -397,3 +397,13 @@ def test_save_and_view_on_site_goes_to_the_page_or_its_preview(alice, reference_
     data = form_data(alice.get(change_url(live)))
     data["_viewonsite"] = "Save and view on site"
     assert alice.post(change_url(live), data)["Location"] == "/tools/code-llama-4/"
+
+
+def test_staff_get_a_preview_link_on_compare_pages_and_readers_do_not(
+    alice, client, reference_pair
+):
+    url = "/compare/code-llama-4-vs-mistral-3b/"
+    link = 'href="/preview/compare/code-llama-4-vs-mistral-3b/"'
+    assert link not in client.get(url).content.decode()  # anonymous, and cached as such
+    assert link in alice.get(url).content.decode()
+    assert link not in client.get(url).content.decode()
