@@ -364,6 +364,8 @@ def search(request: HttpRequest) -> HttpResponse:
 @public_page()
 def disagreements(request: HttpRequest) -> Page:
     """Tools with enough community votes whose panel verdict and community majority differ."""
+    # Never fewer than the site shows a share for: a figure here is a share.
+    quorum = max(COMMUNITY_QUORUM, settings.COMMUNITY_MINIMUM_VOTES)
     community_votes = F("community_ships") + F("community_skips")
     tools = list(
         Tool.objects.published()
@@ -380,7 +382,7 @@ def disagreements(request: HttpRequest) -> Page:
                 F("panel_ship_percent") - F("community_ships") * 100.0 / NullIf(community_votes, 0)
             ),
         )
-        .filter(community_votes__gte=COMMUNITY_QUORUM)
+        .filter(community_votes__gte=quorum)
         .filter(
             Q(community_majority=SHIP, panel_verdict__in=[SKIP, SPLIT])
             | Q(community_majority=SKIP, panel_verdict__in=[SHIP, SPLIT])
@@ -390,6 +392,6 @@ def disagreements(request: HttpRequest) -> Page:
     context = {
         "opposed": [tool for tool in tools if tool.panel_verdict != SPLIT],
         "split": [tool for tool in tools if tool.panel_verdict == SPLIT],
-        "quorum": COMMUNITY_QUORUM,
+        "quorum": quorum,
     }
     return Page("verdicts/disagreements.html", context, [keys.TOOLS, keys.PANEL, keys.TALLIES])
