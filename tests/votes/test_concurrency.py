@@ -51,7 +51,9 @@ def tally(tool):
 
 def test_a_hundred_distinct_visitors_at_once_make_a_hundred_votes(tool):
     def vote_as_new_visitor(index):
-        return lambda: Client().post(URL, {"value": "ship" if index % 4 else "skip"}).status_code
+        # A hundred people on a hundred addresses (one address has a daily allowance per tool).
+        client = Client(REMOTE_ADDR=f"198.51.100.{index}")
+        return lambda: client.post(URL, {"value": "ship" if index % 4 else "skip"}).status_code
 
     statuses = in_parallel([vote_as_new_visitor(index) for index in range(100)])
     assert statuses == [303] * 100
@@ -82,8 +84,8 @@ def test_twenty_parallel_clicks_by_one_visitor_make_one_vote(tool):
 
 def test_a_storm_of_switches_and_withdrawals_ends_with_figures_equal_to_the_rows(tool):
     visitors = []
-    for _ in range(12):
-        client = Client()
+    for number in range(12):
+        client = Client(REMOTE_ADDR=f"198.51.100.{number}")
         client.post(URL, {"value": "ship"})
         visitors.append(client)
     plans = [[random.choice(["ship", "skip", "clear"]) for _ in range(15)] for _ in visitors]
