@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from core import keys
+from core.numbers import WILSON_CONFIDENCE_PERCENT, round_half_up, wilson_lower_bound
 from core.pages import Page, public_page
 from core.views import not_found
 from verdicts.calibration import COMMUNITY_QUORUM, calibration_for
@@ -92,6 +93,11 @@ def methodology(request: HttpRequest) -> Page:
         "minimum_votes": settings.COMMUNITY_MINIMUM_VOTES,
         "tally_window": settings.TALLY_WINDOW_SECONDS,
         "vote_limits": settings.RATE_LIMITS["vote"],
+        "vote_allowance": settings.VOTES_PER_ADDRESS_PER_TOOL_PER_DAY,
+        "burst_minimum": settings.VOTE_BURST_MINIMUM,
+        "wilson_confidence": WILSON_CONFIDENCE_PERCENT,
+        "wilson_few": round_half_up(100 * wilson_lower_bound(3, 3)),
+        "wilson_many": round_half_up(100 * wilson_lower_bound(90, 100)),
         "changes": list(MethodChange.objects.all()[:50]),
     }
     return Page("verdicts/methodology.html", context, [keys.PANEL, keys.METHOD])

@@ -10,7 +10,6 @@ votes of 3 do not outrank 90 of 100.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.db import connection
 from django.db.models import Case, ExpressionWrapper, F, FloatField, Value, When
 from django.db.models.functions import Cast, Coalesce, Sqrt
 
-from core.numbers import percent
+from core.numbers import WILSON_Z, percent, wilson_lower_bound
 
 SHIP = "ship"
 SKIP = "skip"
@@ -30,22 +29,6 @@ def community_expressions() -> dict:
         "community_ships": Coalesce(F("tally__ships"), 0),
         "community_skips": Coalesce(F("tally__skips"), 0),
     }
-
-
-# z for a two-sided 95% interval: the share of ships is at least the bound 97.5% of the time.
-WILSON_Z = 1.96
-
-
-def wilson_lower_bound(ships: int, total: int, z: float = WILSON_Z) -> float | None:
-    """The lower bound of the Wilson score interval for `ships` of `total` (None without votes).
-
-    The same formula as `wilson_expression`, for the methodology page and the tests."""
-    if not total:
-        return None
-    share = ships / total
-    centre = share + z * z / (2 * total)
-    spread = z * math.sqrt(share * (1 - share) / total + z * z / (4 * total * total))
-    return (centre - spread) / (1 + z * z / total)
 
 
 def wilson_expression(ships: str = "community_ships", skips: str = "community_skips"):
