@@ -144,3 +144,21 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, tool):
     response = client.get(MODERATION)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_votes_changelist_links_moderators_to_it(moderator, tool, burst):
+    response = moderator.get(reverse("admin:votes_vote_changelist"))
+    assert response.status_code == 200
+    assert f'href="{MODERATION}">Find bursts</a>' in response.content.decode()
+
+
+def test_its_query_count_does_not_grow_with_votes_or_tools(
+    moderator, tool, burst, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12) as few:
+        moderator.get(MODERATION, {"tool": tool.pk})
+    for _ in range(10):
+        VoteFactory(tool=ToolFactory(), address_hash=NEIGHBOUR_HASH)
+    with django_assert_max_num_queries(12) as many:
+        moderator.get(MODERATION, {"tool": tool.pk})
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -117,3 +117,18 @@ def test_an_unpublished_tool_is_refused_before_the_allowance(tool):
     Tool.objects.filter(pk=tool.pk).update(is_published=False)
     assert fresh_visitor().post(URL, {"value": "ship"}).status_code == 404
     assert not Vote.objects.exists()
+
+
+def test_a_made_up_session_cookie_is_not_an_identity(tool):
+    """The voter is a session the server issued: a cookie the client invents is replaced, and
+    does not get around the allowance."""
+    statuses = []
+    for number in range(5):
+        client = fresh_visitor()
+        client.cookies["sessionid"] = f"madeup{number:026d}"
+        response = client.post(URL, {"value": "ship"})
+        statuses.append(response.status_code)
+        if response.status_code == 303:
+            assert response.cookies["sessionid"].value != f"madeup{number:026d}"
+    assert statuses == [303, 303, 303, 429, 429]
+    assert Visitor.objects.count() == 3
