@@ -30,7 +30,7 @@ from tools.models import Category, Tool
 from tools.popularity import popular_comparisons, record_view_once
 from tools.seo import software_application
 from tools.verdict import compare_verdict
-from verdicts.calibration import COMMUNITY_QUORUM
+from verdicts.calibration import community_quorum
 from verdicts.panel import SHIP, SKIP, SPLIT
 
 BY_PANEL = (
@@ -364,8 +364,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @public_page()
 def disagreements(request: HttpRequest) -> Page:
     """Tools with enough community votes whose panel verdict and community majority differ."""
-    # Never fewer than the site shows a share for: a figure here is a share.
-    quorum = max(COMMUNITY_QUORUM, settings.COMMUNITY_MINIMUM_VOTES)
+    quorum = community_quorum()  # never fewer votes than the site shows a share for
     community_votes = F("community_ships") + F("community_skips")
     tools = list(
         Tool.objects.published()

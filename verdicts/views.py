@@ -9,7 +9,7 @@ from core import keys
 from core.numbers import WILSON_CONFIDENCE_PERCENT, round_half_up, wilson_lower_bound
 from core.pages import Page, public_page
 from core.views import not_found
-from verdicts.calibration import COMMUNITY_QUORUM, calibration_for
+from verdicts.calibration import calibration_for, community_quorum
 from verdicts.models import MethodChange, Reviewer
 
 REVIEWS_PER_PAGE = 24
@@ -26,7 +26,7 @@ def panel(request: HttpRequest) -> Page:
     figures = calibration_for(reviewers)
     context = {
         "cards": [(reviewer, figures[reviewer.pk]) for reviewer in reviewers],
-        "quorum": COMMUNITY_QUORUM,
+        "quorum": community_quorum(),
     }
     return Page("verdicts/panel.html", context, SHOWN)
 
@@ -66,7 +66,7 @@ def reviewer_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
     context = {
         "reviewer": reviewer,
         "calibration": calibration_for([reviewer])[reviewer.pk],
-        "quorum": COMMUNITY_QUORUM,
+        "quorum": community_quorum(),
         "categories": [
             option for option in categories if option.verdict_count or option == category
         ],
