@@ -114,3 +114,15 @@ def test_the_vote_form_queues_a_second_click_until_the_first_is_answered(tool):
     content = Client().get("/tools/code-llama-4/").content.decode()
     form = content[content.index('<form class="vote-form"') :].split(">", 1)[0]
     assert 'hx-sync="this:queue last"' in form
+
+
+def test_forty_simultaneous_fresh_visitors_from_one_address_count_the_allowance(tool, settings):
+    settings.VOTES_PER_ADDRESS_PER_TOOL_PER_DAY = 3
+
+    def attack():
+        return Client(REMOTE_ADDR="203.0.113.7").post(URL, {"value": "ship"}).status_code
+
+    statuses = in_parallel([attack for _ in range(40)])
+    assert sorted(statuses) == [303] * 3 + [429] * 37
+    assert Vote.objects.filter(tool=tool).count() == 3
+    assert str(tally(tool)) == "100% ship · 3 votes"
