@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "csp",
     "axes",
+    "simple_history",
     "core",
     "tools",
     "verdicts",
@@ -119,6 +120,8 @@ MIDDLEWARE = [
     "core.middleware.HtmxMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Who made a change, for the revision history (django-simple-history); read only on a write.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "comparesite.urls"
@@ -254,6 +257,9 @@ SITE_NAME = "Shiplist"
 
 # Below this many votes a tool's community figure is too thin to compare or show as a share.
 COMMUNITY_MINIMUM_VOTES = envint("COMMUNITY_MINIMUM_VOTES", 10)
+# A published review's verdict flip, or a score change of this many points or more, needs a
+# reason from the editor; it is shown in the tool's public verdict history.
+VERDICT_REASON_SCORE_CHANGE = envint("VERDICT_REASON_SCORE_CHANGE", 10)
 
 # Per-IP and per-visitor limits on state-changing endpoints (django-ratelimit rate strings).
 RATE_LIMITS = {
@@ -327,7 +333,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "core.storage.MinifiedManifestStorage"
         )
     },
 }
