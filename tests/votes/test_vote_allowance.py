@@ -114,7 +114,7 @@ def test_address_hashes_differ_across_days(tool, monkeypatch):
 
 
 def test_an_unpublished_tool_is_refused_before_the_allowance(tool):
-    Tool.objects.filter(pk=tool.pk).update(is_published=False)
+    Tool.objects.filter(pk=tool.pk).update(status="draft")
     assert fresh_visitor().post(URL, {"value": "ship"}).status_code == 404
     assert not Vote.objects.exists()
 
