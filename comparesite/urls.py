@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
@@ -20,12 +21,19 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("robots.txt", views.robots_txt, name="robots"),
+    # An index of one file per section (and per 10,000 addresses): finite at any scale. Kept a
+    # minute: a newly published tool is in it within one (editors publish by hand).
     path(
         "sitemap.xml",
-        # A minute: a newly published tool is in it within one (editors publish by hand).
+        require_safe(cache_page(60)(sitemap_index)),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
         require_safe(cache_page(60)(sitemap)),
         {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
+        name="sitemap_section",
     ),
     path("feeds/verdicts/", require_safe(LatestVerdictsFeed()), name="verdicts_feed"),
     # The public pages first: most requests are for them, and resolving stops at the first match.

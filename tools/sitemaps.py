@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from itertools import combinations
-
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from tools.compare import canonical_pair
-from tools.models import Category, Tool
+from tools.compare import SEPARATOR, canonical_pair
+from tools.models import Category, ComparisonView, Tool
+from tools.views import BY_PANEL
 from verdicts.models import Reviewer
 
 
-class StaticSitemap(Sitemap):
+# Addresses per sitemap file: well under the protocol's 50,000 (sitemap.xml is an index).
+PER_FILE = 10_000
+
+
+class PagedSitemap(Sitemap):
+    limit = PER_FILE
+
+
+class StaticSitemap(PagedSitemap):
     changefreq = "daily"
     priority = 0.6
 
@@ -29,7 +36,7 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class ToolSitemap(Sitemap):
+class ToolSitemap(PagedSitemap):
     changefreq = "weekly"
     priority = 0.8
 
@@ -40,7 +47,7 @@ class ToolSitemap(Sitemap):
         return tool.updated_at
 
 
-class CategorySitemap(Sitemap):
+class CategorySitemap(PagedSitemap):
     changefreq = "weekly"
     priority = 0.6
 
@@ -48,7 +55,7 @@ class CategorySitemap(Sitemap):
         return Category.objects.order_by("order", "slug")
 
 
-class ReviewerSitemap(Sitemap):
+class ReviewerSitemap(PagedSitemap):
     changefreq = "weekly"
     priority = 0.5
 
@@ -56,23 +63,40 @@ class ReviewerSitemap(Sitemap):
         return Reviewer.objects.filter(is_active=True).order_by("order", "slug")
 
 
-class ComparisonSitemap(Sitemap):
-    """Two-way comparisons of tools that share a category: the pages people search for."""
+class ComparisonSitemap(PagedSitemap):
+    """The comparisons worth a search engine's time, not every pair: each published tool with
+    its NEAREST_RIVALS next tools in its category's ranking (the pairs a reader weighs), plus
+    the POPULAR_PAIRS most viewed two-tool pages. About 3 x tools addresses: finite at any scale
+    (5,000 tools in one category would otherwise be 12.5 million pairs)."""
 
     changefreq = "weekly"
     priority = 0.9
+    NEAREST_RIVALS = 3
+    POPULAR_PAIRS = 1000
 
     def items(self) -> list[str]:
-        by_category: dict[int, list[str]] = {}
+        ranked: dict[int, list[str]] = {}
         for slug, category_id in (
-            Tool.objects.published().order_by("slug").values_list("slug", "category_id")
+            Tool.objects.published()
+            .with_panel_summary()
+            .order_by("category_id", *BY_PANEL, "name")
+            .values_list("slug", "category_id")
         ):
-            by_category.setdefault(category_id, []).append(slug)
-        return [
-            canonical_pair([a, b])
-            for slugs in by_category.values()
-            for a, b in combinations(slugs, 2)
-        ]
+            ranked.setdefault(category_id, []).append(slug)
+        pairs = {
+            canonical_pair([slugs[index], rival])
+            for slugs in ranked.values()
+            for index in range(len(slugs))
+            for rival in slugs[index + 1 : index + 1 + self.NEAREST_RIVALS]
+        }
+        published = {slug for slugs in ranked.values() for slug in slugs}
+        for pair in ComparisonView.objects.order_by("-views", "pair").values_list(
+            "pair", flat=True
+        )[: self.POPULAR_PAIRS]:
+            slugs = pair.split(SEPARATOR)
+            if len(slugs) == 2 and published.issuperset(slugs):
+                pairs.add(canonical_pair(slugs))
+        return sorted(pairs)
 
     def location(self, pair: str) -> str:
         return reverse("tools:compare", args=[pair])
