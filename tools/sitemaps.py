@@ -10,7 +10,6 @@ from tools.models import Category, ComparisonView, Tool
 from tools.views import BY_PANEL
 from verdicts.models import Reviewer
 
-
 # Addresses per sitemap file: well under the protocol's 50,000 (sitemap.xml is an index).
 PER_FILE = 10_000
 
