@@ -24,9 +24,11 @@ def dollars(value: Decimal | None) -> str:
 
 @register.filter
 def tokens(count: int | None) -> str:
-    """A token count to three figures at most: "400K", "1.05M", "512"."""
+    """A token count to three figures at most: "400K", "1.05M", "2B", "512"."""
     if count is None:
         return ""
+    if count >= 1_000_000_000:
+        return f"{round(count / 1_000_000_000, 2):g}B"
     if count >= 1_000_000:
         return f"{round(count / 1_000_000, 2):g}M"
     if count >= 1_000:
