@@ -57,7 +57,7 @@ def test_the_default_providers_come_from_the_setting(snapshot, settings):
 
 
 def test_an_unknown_provider_is_an_error_that_changes_nothing(snapshot):
-    with pytest.raises(CommandError, match="No provider nobody"):
+    with pytest.raises(CommandError, match=r"No provider nobody"):
         run(snapshot(), "--provider", "nobody")
     assert not Tool.objects.exists()
 
@@ -228,5 +228,5 @@ def test_publish_makes_the_new_tools_live_and_only_the_named_models(snapshot):
 def test_an_unreadable_snapshot_is_a_clear_error(tmp_path):
     path = tmp_path / "data.json.gz"
     path.write_text("not gzip")
-    with pytest.raises(CommandError, match="cannot read the models.dev snapshot"):
+    with pytest.raises(CommandError, match=r"cannot read the models\.dev snapshot"):
         run(path)
