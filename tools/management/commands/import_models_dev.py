@@ -78,4 +78,5 @@ class Command(BaseCommand):
         for line in report.skipped:
             self.stderr.write(f"  skipped {line}")
         prefix = "Dry run, nothing was changed: would be " if dry_run else ""
-        self.stdout.write(f"{prefix}{report.summary()} from the {loaded.source}.")
+        if options["verbosity"] > 0 or dry_run:
+            self.stdout.write(f"{prefix}{report.summary()} from the {loaded.source}.")
