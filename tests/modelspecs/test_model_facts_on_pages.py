@@ -152,3 +152,18 @@ def test_a_change_to_the_facts_purges_the_pages_showing_them(client, gpt_and_cla
     gpt.save()
     content = client.get("/tools/gpt-5/").content.decode()
     assert "$0.99" in content and "$1.25" not in content
+
+
+def test_editors_see_the_imported_facts_read_only_in_the_admin(client, gpt_and_claude):
+    from django.contrib.auth.models import Group, User
+
+    gpt, _ = gpt_and_claude
+    editor = User.objects.create_user("editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    response = client.get(f"/admin/tools/tool/{gpt.tool_id}/change/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "imported from models.dev" in content
+    assert "1.250000" in content
+    assert 'name="model_spec-0-input_price"' not in content  # shown, not editable
