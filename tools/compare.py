@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.publishing import live_q
+from modelspecs.formats import dollars, tokens
 from modelspecs.models import ModelSpec, spec_of
-from modelspecs.templatetags.modelspecs import dollars, tokens
 from tools.models import Tool
 from trust.facts import checks_by_fact
 from trust.models import Fact, FactCheck

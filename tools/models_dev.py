@@ -30,8 +30,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.publishing import Status, now_to_the_second
+from modelspecs.formats import dollars, tokens
 from modelspecs.models import ModelSpec
-from modelspecs.templatetags.modelspecs import dollars, tokens
 from tools.compare import SEPARATOR
 from tools.models import Category, Tool
 from trust.models import Fact, FactCheck
@@ -328,10 +328,12 @@ def models_category() -> Category:
 def record_checks(spec: ModelSpec, changed: set[str]) -> None:
     """The fact checks vouching for the imported facts: the catalogue's word (the maker's
     claim, relayed), dated by its entry's last update. Written when the facts they vouch for
-    change or have no check yet, so an editor's own check of unchanged figures stays."""
+    or that date change, or when there is no check yet: an editor's own check of figures the
+    catalogue has not touched since stays."""
+    dated = changed & {"last_updated"}
     for fact, changed_here in (
-        (Fact.MODEL_PRICES, changed & PRICE_FACTS),
-        (Fact.MODEL_LIMITS, changed - PRICE_FACTS - {"source", "last_updated"}),
+        (Fact.MODEL_PRICES, changed & PRICE_FACTS | dated),
+        (Fact.MODEL_LIMITS, changed - PRICE_FACTS - {"source"}),
     ):
         check = FactCheck.objects.filter(tool_id=spec.tool_id, fact=fact).first()
         if check is not None and not changed_here:

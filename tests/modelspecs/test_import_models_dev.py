@@ -137,12 +137,30 @@ def test_an_update_changes_only_the_imported_facts_and_keeps_the_editors_text(sn
     spec = ModelSpec.objects.get(tool=tool)
     assert (spec.input_price, spec.output_price, spec.cached_input_price) == (2, 8, None)
     assert spec.history.count() == 2
-    prices = FactCheck.objects.get(tool=tool, fact="model_prices")
-    assert prices.checked_on == datetime.date(2025, 1, 10)
-    # The limits did not change: their check keeps its date.
-    assert FactCheck.objects.get(tool=tool, fact="model_limits").checked_on == datetime.date(
-        2024, 8, 6
+    for check in FactCheck.objects.filter(tool=tool):  # the entry's new date
+        assert check.checked_on == datetime.date(2025, 1, 10)
+
+
+def test_an_editors_check_of_figures_the_catalogue_left_alone_stays(snapshot):
+    run(snapshot(), "--provider", "openai")
+    tool = Tool.objects.get(slug="gpt-4o")
+    today = datetime.date.today()
+    FactCheck.objects.filter(tool=tool, fact="model_prices").update(
+        basis=FactCheck.Basis.CHECKED, checked_on=today, source_url="https://openai.com/api/"
     )
+    data = catalogue()
+    data["openai"]["models"]["gpt-4o"]["limit"] = {"context": 256000, "output": 16384}
+    output = run(snapshot(data), "--provider", "openai")
+
+    assert "context_window: 128000 -> 256000" in output
+    prices = FactCheck.objects.get(tool=tool, fact="model_prices")
+    assert (prices.basis, prices.checked_on, prices.source_url) == (
+        FactCheck.Basis.CHECKED,
+        today,
+        "https://openai.com/api/",
+    )
+    limits = FactCheck.objects.get(tool=tool, fact="model_limits")
+    assert (limits.basis, limits.checked_on) == (FactCheck.Basis.CLAIMED, datetime.date(2024, 8, 6))
 
 
 def test_an_editors_tool_under_the_models_id_gets_the_facts_and_keeps_its_text(snapshot):
