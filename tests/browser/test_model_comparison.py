@@ -4,6 +4,7 @@ as a person sees it on a phone: prices side by side and the cost calculator."""
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -59,3 +60,15 @@ def test_the_calculator_works_without_javascript(open_page):
     page.get_by_role("button", name="Work it out").click()
     expect(page.locator("#cost-result")).to_contain_text("Claude Sonnet 4.6 is cheaper")
     assert "/cost/?preset=chat" in page.url
+
+
+@pytest.mark.usefixtures("models")
+@pytest.mark.parametrize(
+    "path",
+    [PATH, "/tools/gpt-5-5/", PATH + "cost/?preset=chat"],
+)
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_axe_finds_no_violations_on_model_pages(open_page, path, color_scheme):
+    page, _ = open_page(path, "phone-375", color_scheme)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
