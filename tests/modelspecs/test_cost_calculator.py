@@ -3,9 +3,12 @@ htmx fragment."""
 
 import re
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.core.cache import cache
+from hypothesis import given
+from hypothesis import strategies as st
 
 from modelspecs.costs import CostForm, estimate_costs, monthly_cost
 from modelspecs.models import ModelSpec
@@ -194,3 +197,25 @@ def test_the_compare_and_tool_pages_carry_the_form_and_stay_cached(
         assert '<option value="chat">Chat app, 1M messages/month</option>' in content
         with django_assert_max_num_queries(0):
             assert client.get(url).status_code == 200
+
+
+@given(
+    input_tokens=st.integers(min_value=0, max_value=10**12),
+    output_tokens=st.integers(min_value=0, max_value=10**12),
+    input_price=st.decimals(min_value=0, max_value=1000, places=6),
+    output_price=st.decimals(min_value=0, max_value=1000, places=6),
+)
+def test_the_cost_is_the_exact_bill_rounded_to_the_nearest_cent(
+    input_tokens, output_tokens, input_price, output_price
+):
+    found = monthly_cost(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        input_price=input_price,
+        output_price=output_price,
+    )
+    exact = (Fraction(input_tokens) * Fraction(input_price)) / 10**6 + (
+        Fraction(output_tokens) * Fraction(output_price)
+    ) / 10**6
+    assert found.as_tuple().exponent == -2
+    assert abs(Fraction(found) - exact) <= Fraction(1, 200)  # at most half a cent off

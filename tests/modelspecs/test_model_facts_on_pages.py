@@ -167,3 +167,7 @@ def test_editors_see_the_imported_facts_read_only_in_the_admin(client, gpt_and_c
     assert "imported from models.dev" in content
     assert "1.250000" in content
     assert 'name="model_spec-0-input_price"' not in content  # shown, not editable
+
+
+def test_a_model_comparison_weighs_under_40_kb(client, gpt_and_claude):
+    assert len(client.get(URL).content) < 40 * 1024
