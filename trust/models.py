@@ -23,6 +23,9 @@ class Fact(models.TextChoices):
     PRICING = "pricing", "Pricing and entry price"
     LICENCE = "licence", "Licence"
     MAKER = "maker", "Maker"
+    # A language model's figures (modelspecs.ModelSpec), as the models.dev catalogue gives them.
+    MODEL_PRICES = "model_prices", "Per-token prices"
+    MODEL_LIMITS = "model_limits", "Context, limits and abilities"
 
 
 # Facts every tool has: a tool with one of them unchecked needs a check.

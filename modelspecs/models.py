@@ -1,0 +1,79 @@
+"""The numbers that decide a language model's bill and fit: per-token prices, context window,
+output limit, modalities and abilities, one row per tool that is a model.
+
+Imported from the models.dev catalogue (tools/models_dev.py); prices are Decimal, in US dollars
+per million tokens, as the catalogue gives them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+PRICE = {
+    "max_digits": 14,
+    "decimal_places": 6,
+    "null": True,
+    "blank": True,
+    "validators": [MinValueValidator(Decimal(0))],
+}
+
+
+class ModelSpec(models.Model):
+    """A tool's model facts. Only imports write them: editors' text stays on the tool."""
+
+    tool = models.OneToOneField("tools.Tool", on_delete=models.CASCADE, related_name="model_spec")
+    provider = models.CharField(max_length=60, help_text="The catalogue's provider id: openai.")
+    model_id = models.CharField("model id", max_length=120, help_text="As the provider names it.")
+    input_price = models.DecimalField("input, $ per 1M tokens", **PRICE)
+    output_price = models.DecimalField("output, $ per 1M tokens", **PRICE)
+    cached_input_price = models.DecimalField("cached input, $ per 1M tokens", **PRICE)
+    context_window = models.PositiveIntegerField("context window, tokens", null=True, blank=True)
+    output_limit = models.PositiveIntegerField("output limit, tokens", null=True, blank=True)
+    input_modalities = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    output_modalities = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    tool_calling = models.BooleanField(default=False)
+    reasoning = models.BooleanField(default=False)
+    open_weights = models.BooleanField(default=False)
+    release_date = models.DateField(null=True, blank=True)
+    last_updated = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=100, help_text='E.g. "models.dev snapshot 1.0.398".')
+    # The same model sold by other providers in the catalogue, and their lowest prices.
+    other_providers = models.PositiveSmallIntegerField(default=0)
+    lowest_other_input_price = models.DecimalField(**PRICE)
+    lowest_other_output_price = models.DecimalField(**PRICE)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "model facts"
+        verbose_name_plural = "model facts"
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "model_id"], name="one_spec_per_model"),
+            models.CheckConstraint(
+                condition=Q(input_price__gte=0) & Q(output_price__gte=0),
+                name="model_prices_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}/{self.model_id}"
+
+    @property
+    def has_prices(self) -> bool:
+        return self.input_price is not None and self.output_price is not None
+
+
+def spec_of(tool) -> ModelSpec | None:
+    """The tool's model facts, or None; no query when the tool was fetched with
+    `select_related("model_spec")`."""
+    try:
+        return tool.model_spec
+    except ModelSpec.DoesNotExist:
+        return None

@@ -1,0 +1,15 @@
+"""What a change to a model's facts makes stale (see tools/signals.py for why these are signals)."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from core import keys
+from core.purge import purge
+from modelspecs.models import ModelSpec
+
+
+@receiver([post_save, post_delete], sender=ModelSpec)
+def model_spec_changed(sender, instance: ModelSpec, **kwargs) -> None:
+    purge([keys.tool(instance.tool_id)])
