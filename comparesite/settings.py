@@ -73,7 +73,8 @@ if not SITE_URL:
     SITE_URL = "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a second factor for staff (core/admin_site.py).
+    "core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,6 +87,9 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "tools",
     "verdicts",
@@ -110,6 +114,8 @@ MIDDLEWARE = [
     # Both lazy: a reader without a session loads nothing.
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave a second factor (lazy too).
+    "django_otp.middleware.OTPMiddleware",
     # Kept pages are answered here, before URL resolution, CSRF and the view.
     "core.pages.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -263,6 +269,9 @@ RATE_LIMITS = {
     },
     "bookmark": {"ip": os.environ.get("RATE_LIMIT_BOOKMARK_IP", "120/m"), "visitor": "30/m"},
     "subscribe": {"ip": os.environ.get("RATE_LIMIT_SUBSCRIBE_IP", "10/h"), "visitor": "10/h"},
+    # Admin sign-in attempts (passwords and second-factor codes) per address, counted before
+    # either is checked; django-axes' lockout after AXES_FAILURE_LIMIT failures comes on top.
+    "admin_login": {"ip": os.environ.get("RATE_LIMIT_ADMIN_LOGIN_IP", "10/m")},
 }
 
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
@@ -396,6 +405,11 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin_locked_out.html"
+# A second factor (TOTP, with single-use recovery codes) for the admin (core/admin_site.py):
+# always required of superusers; required of other staff (editors) when this is on, else
+# offered to them with a prompt on every admin page.
+STAFF_2FA_REQUIRED = envbool("STAFF_2FA_REQUIRED", "false")
+OTP_TOTP_ISSUER = "Shiplist"
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
 # Behind N reverse proxies, the visitor's address is the N-th from the right in

@@ -160,3 +160,30 @@ def neighbours(developer_tools):
         ToolFactory(name=f"Neighbour {index}", slug=f"neighbour-{index}", category=developer_tools)
         for index in range(3)
     ]
+
+
+def sign_in_verified(client, user):
+    """Sign `user` in as after a full admin sign-in: password and second factor given.
+
+    Staff reach admin pages only with a verified second factor (core/admin_site.py); this gives
+    `user` a confirmed TOTP device (reused if it has one) and marks this session as verified by
+    it, as django-otp does after a right code. Returns the device. Use it wherever a test signs
+    staff in (instead of `client.force_login`)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture
+def verified_login(db):
+    """`verified_login(client, user)`: sign staff in with their second factor given (see
+    sign_in_verified). The one way tests sign staff into the admin."""
+    return sign_in_verified
