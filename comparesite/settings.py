@@ -112,7 +112,8 @@ MIDDLEWARE = [
     "core.middleware.StaticFilesMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     # Both lazy: a reader without a session loads nothing.
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, with the 503 page when the session cannot be saved.
+    "core.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session gave a second factor (lazy too).
     "django_otp.middleware.OTPMiddleware",
