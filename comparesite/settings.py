@@ -234,6 +234,18 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+# Rate-limit counters must not be evicted (an evicted counter starts again from zero): the cache
+# above runs with an LRU policy and a memory limit, so they go to a Redis of their own that runs
+# with `noeviction` (compose.yaml: `ratelimit`). Without RATELIMIT_REDIS_URL they share the
+# cache above (`manage.py check --deploy` warns when that is Redis: core.W002).
+if os.environ.get("RATELIMIT_REDIS_URL"):
+    CACHES["ratelimit"] = {
+        "BACKEND": "core.cache.PooledRedisCache",
+        "LOCATION": os.environ["RATELIMIT_REDIS_URL"],
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", DATABASES["default"]["NAME"]),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+RATELIMIT_USE_CACHE = "ratelimit" if "ratelimit" in CACHES else "default"
 
 # Public pages (core/pages.py): one cached HTML for every anonymous reader.
 # Off by default with DEBUG, so a template edit shows on the next reload (tests turn it on).
@@ -251,6 +263,9 @@ PAGE_CACHE_RECHECK_SECONDS = envfloat("PAGE_CACHE_RECHECK_SECONDS", 0.5)
 # The clock difference tolerated between hosts: a page whose build began this soon after a
 # change it shows is built again (its marks are times from the writing host).
 PAGE_CACHE_CLOCK_MARGIN = envfloat("PAGE_CACHE_CLOCK_MARGIN", 0.1)
+# At most this many comparisons of three or four tools are kept in the shared cache at once,
+# each only from its second request within the hour (core/pages.py; ~50 KB each).
+PAGE_CACHE_POPULAR_SLOTS = envint("PAGE_CACHE_POPULAR_SLOTS", 1000)
 # A shared HTTP cache to purge by surrogate key (core/purge.py), e.g. http://cache:80/.
 FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
 

@@ -203,7 +203,11 @@ def compare(request: HttpRequest, pair: str) -> Page | HttpResponse:
             software_application(tool, reviews_of(tool, rows), absolute(tool)) for tool in tools
         ],
     }
-    return Page("tools/compare.html", context, [*shown(tools), keys.PANEL])
+    # Two tools: one page per pair in the catalogue, all kept. Three or four: tens of
+    # thousands of addresses, kept only once asked for twice (core/pages.py).
+    return Page(
+        "tools/compare.html", context, [*shown(tools), keys.PANEL], popular_only=len(tools) > 2
+    )
 
 
 def compare_not_found(request: HttpRequest, slugs: list[str], missing: list[str]) -> HttpResponse:
