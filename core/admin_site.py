@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import enum
+import textwrap
 
 import django_otp
 import qrcode
@@ -164,7 +165,12 @@ def second_factor_page(site: ShiplistAdminSite, request: HttpRequest) -> HttpRes
         return HttpResponseRedirect(site._next_url(request))
     user = request.user
     next_url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
-    context = {"title": "Second factor", "next": next_url, "error": ""}
+    context = {
+        "title": "Second factor",
+        "next": next_url,
+        "error": "",
+        "second_factor_prompt": False,  # this page is where it leads
+    }
     if state == SecondFactor.ASKED:
         if request.method == "POST":
             if refusal := rate_refusal(request):
@@ -201,7 +207,8 @@ def second_factor_page(site: ShiplistAdminSite, request: HttpRequest) -> HttpRes
         title="Set up a second factor",
         setting_up=True,
         required=state == SecondFactor.MUST_SET_UP,
-        secret=base64.b32encode(device.bin_key).decode(),
+        # In groups of four, easier to copy by hand; apps ignore the spaces.
+        secret=" ".join(textwrap.wrap(base64.b32encode(device.bin_key).decode(), 4)),
         qr_svg=qr_svg(device.config_url),
     )
     return site._render(
