@@ -426,6 +426,8 @@ AXES_LOCKOUT_TEMPLATE = "admin_locked_out.html"
 # offered to them with a prompt on every admin page.
 STAFF_2FA_REQUIRED = envbool("STAFF_2FA_REQUIRED", "false")
 OTP_TOTP_ISSUER = "Shiplist"
+# The admin lists staff's devices (a superuser removes a lost one there) without their keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
 # Behind N reverse proxies, the visitor's address is the N-th from the right in

@@ -158,9 +158,9 @@ def rate_refusal(request: HttpRequest) -> HttpResponse | None:
 def second_factor_page(site: ShiplistAdminSite, request: HttpRequest) -> HttpResponse:
     state = second_factor(request)
     if state == SecondFactor.NOT_STAFF:
-        return HttpResponseRedirect(
-            reverse("admin:login", current_app=site.name) + "?" + request.GET.urlencode()
-        )
+        login = reverse("admin:login", current_app=site.name)
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(f"{login}?{query}" if query else login)
     if state == SecondFactor.GIVEN:
         return HttpResponseRedirect(site._next_url(request))
     user = request.user
@@ -186,9 +186,9 @@ def second_factor_page(site: ShiplistAdminSite, request: HttpRequest) -> HttpRes
             request, "admin/second_factor.html", context, status=400 if context["error"] else 200
         )
     # Setting one up: an unconfirmed TOTP device until a code from it is given.
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "Authenticator app"}
-    )
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, confirmed=False, name="Authenticator app")
     if request.method == "POST":
         if refusal := rate_refusal(request):
             return refusal

@@ -206,3 +206,24 @@ def test_codes_count_against_the_same_limit(client, enrolled, settings):
     device.throttle_reset()
     assert client.post(SECOND_FACTOR, {"code": token(device)}).status_code == 429
     assert client.get(TOOLS).status_code == 302
+
+
+def test_it_never_sends_a_signed_in_editor_to_another_site(client, enrolled):
+    device, _ = enrolled
+    sign_in(client)
+    evil = "https://evil.example/"
+    response = client.post(SECOND_FACTOR, {"code": token(device), "next": evil})
+    assert (response.status_code, response.url) == (303, reverse("admin:index"))
+
+
+def test_a_superuser_can_remove_a_lost_device_and_sees_no_keys(client, enrolled, verified_login):
+    device, _ = enrolled
+    verified_login(client, device.user)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    response = client.post(
+        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
