@@ -414,7 +414,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15
 # address (one address spraying many usernames), per username (many addresses guessing one
 # password) and, implied by either, per username at an address. The cost of the second: anyone
 # who knows an editor's username can keep that editor locked out, AXES_FAILURE_LIMIT failures
-# per AXES_COOLOFF_MINUTES. Chosen anyway while staff have no second factor: a password is then
+# per AXES_COOLOFF_MINUTES. Chosen anyway: for editors without a second factor a password is
 # all that stands between a botnet and the admin, the lockout lifts by itself, usernames are
 # shown nowhere public, and `manage.py axes_reset_username <name>` lifts it at once (SECURITY.md).
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
