@@ -111,14 +111,15 @@ MIDDLEWARE = [
     # whitenoise, keeping the manifest of hashed names private.
     "core.middleware.StaticFilesMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
-    # Both lazy: a reader without a session loads nothing.
-    # Django's, with the 503 page when the session cannot be saved.
+    # Both lazy: a reader without a session loads nothing. The first is Django's, answering
+    # the 503 page when the session cannot be saved.
     "core.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): whether this session gave a second factor (lazy too).
-    "django_otp.middleware.OTPMiddleware",
     # Kept pages are answered here, before URL resolution, CSRF and the view.
     "core.pages.PageCacheMiddleware",
+    # request.user.is_verified(): whether this session gave a second factor (the admin asks;
+    # after the page cache, which answers kept pages without it).
+    "django_otp.middleware.OTPMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.csrf.FetchMetadataCsrfMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
