@@ -53,6 +53,13 @@ class SecondFactor(enum.Enum):
 
 
 def second_factor(request: HttpRequest) -> SecondFactor:
+    """Where the signed-in user stands; worked out once per request (the admin asks often)."""
+    if not hasattr(request, "_second_factor"):
+        request._second_factor = _second_factor(request)
+    return request._second_factor
+
+
+def _second_factor(request: HttpRequest) -> SecondFactor:
     user = request.user
     if not (user.is_active and user.is_staff):
         return SecondFactor.NOT_STAFF
