@@ -265,8 +265,9 @@ PAGE_CACHE_RECHECK_SECONDS = envfloat("PAGE_CACHE_RECHECK_SECONDS", 0.5)
 # change it shows is built again (its marks are times from the writing host).
 PAGE_CACHE_CLOCK_MARGIN = envfloat("PAGE_CACHE_CLOCK_MARGIN", 0.1)
 # At most this many comparisons of three or four tools are kept in the shared cache at once,
-# each only from its second request within the hour (core/pages.py; ~50 KB each).
-PAGE_CACHE_POPULAR_SLOTS = envint("PAGE_CACHE_POPULAR_SLOTS", 1000)
+# each only from its second request within the hour (core/pages.py). A three-tool page takes
+# about 96 KB in Redis (HTML, gzip and brotli; measured with the demo data), so 500 is ~48 MB.
+PAGE_CACHE_POPULAR_SLOTS = envint("PAGE_CACHE_POPULAR_SLOTS", 500)
 # A shared HTTP cache to purge by surrogate key (core/purge.py), e.g. http://cache:80/.
 FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
 
