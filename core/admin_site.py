@@ -22,7 +22,7 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -187,8 +187,19 @@ def second_factor_page(site: ShiplistAdminSite, request: HttpRequest) -> HttpRes
             if device is not None:
                 django_otp.login(request, device)
                 request.session.cycle_key()
+                if isinstance(device, StaticDevice):
+                    left = device.token_set.count()
+                    messages.warning(
+                        request,
+                        f"You signed in with a recovery code; {left} left. If your phone is "
+                        "lost, set up a new app and make new codes (Recovery codes, top right).",
+                    )
                 return HttpResponseRedirect(site._next_url(request), status=303)
-            context["error"] = "That code is not right (or was already used). Try the next one."
+            context["error"] = (
+                "Too many wrong codes in a row: wait a few seconds, then type the next code."
+                if throttled(user)
+                else "That code is not right (or was already used). Try the next one."
+            )
         return site._render(
             request, "admin/second_factor.html", context, status=400 if context["error"] else 200
         )
@@ -251,6 +262,15 @@ def verify_code(user, code: str):
         if django_otp.verify_token(user, device.persistent_id, code):
             return device
     return None
+
+
+def throttled(user) -> bool:
+    """Whether wrong codes in a row made one of the user's devices wait a while (from the third:
+    4 s, then 8, 16...) before it takes another, even a right one."""
+    return any(
+        device.throttling_failure_count >= 3 and not device.verify_is_allowed()[0]
+        for device in django_otp.devices_for_user(user)
+    )
 
 
 @transaction.atomic

@@ -85,8 +85,18 @@ def test_a_superuser_with_a_valid_totp_code_reaches_the_admin(client, enrolled):
     response = sign_in(client)
     assert response.redirect_chain[-1][0].startswith(SECOND_FACTOR)
     assert client.get(TOOLS).status_code == 302
-    assert client.post(SECOND_FACTOR, {"code": "123456", "next": TOOLS}).status_code == 400
-    device.throttle_reset()  # a wrong code makes the next one wait a second
+    wrong = client.post(SECOND_FACTOR, {"code": "123456", "next": TOOLS})
+    assert wrong.status_code == 400
+    assert "That code is not right" in wrong.content.decode()
+    # Wrong codes in a row make the next one wait: a second, then two, four... (as after three)
+    device.refresh_from_db()
+    device.throttle_increment()
+    device.throttle_increment()
+    refused = client.post(SECOND_FACTOR, {"code": token(device), "next": TOOLS})
+    assert refused.status_code == 400
+    assert "Too many wrong codes in a row" in refused.content.decode()
+    assert client.get(TOOLS).status_code == 302
+    device.throttle_reset()
     response = client.post(SECOND_FACTOR, {"code": token(device), "next": TOOLS})
     assert (response.status_code, response.url) == (303, TOOLS)
     assert client.get(TOOLS).status_code == 200
@@ -98,7 +108,9 @@ def test_a_recovery_code_works_once(enrolled):
     sign_in(first)
     response = first.post(SECOND_FACTOR, {"code": codes[0].upper(), "next": TOOLS})
     assert response.status_code == 303
-    assert first.get(TOOLS).status_code == 200
+    page = first.get(TOOLS)
+    assert page.status_code == 200
+    assert "You signed in with a recovery code; 9 left" in page.content.decode()
     assert StaticToken.objects.count() == 9
 
     again = Client()
