@@ -50,7 +50,9 @@ def test_a_first_vote_whose_session_cannot_be_saved_answers_503_and_its_retry_su
     response = client.post(URL, {"value": "ship"})
     assert response.status_code == 503
     assert "back in a moment" in response.content.decode()
-    assert "sessionid" in response.cookies  # the session saved before the vote
+    cookie = response.cookies["sessionid"]  # the session, saved before the vote
+    assert cookie.value and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert response["Cache-Control"] == "no-store"
     assert Vote.objects.count() == 1  # it committed
 
     outage_after_the_vote.over()
