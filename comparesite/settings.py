@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "csp",
     "axes",
+    "simple_history",
+    "import_export",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -127,6 +129,8 @@ MIDDLEWARE = [
     "core.middleware.HtmxMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Who made a change, for the revision history (django-simple-history); read only on a write.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "comparesite.urls"
@@ -278,6 +282,9 @@ SITE_NAME = "Shiplist"
 
 # Below this many votes a tool's community figure is too thin to compare or show as a share.
 COMMUNITY_MINIMUM_VOTES = envint("COMMUNITY_MINIMUM_VOTES", 10)
+# A published review's verdict flip, or a score change of this many points or more, needs a
+# reason from the editor; it is shown in the tool's public verdict history.
+VERDICT_REASON_SCORE_CHANGE = envint("VERDICT_REASON_SCORE_CHANGE", 10)
 
 # Per-IP and per-visitor limits on state-changing endpoints (django-ratelimit rate strings).
 RATE_LIMITS = {
@@ -347,7 +354,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "core.storage.MinifiedManifestStorage"
         )
     },
 }
@@ -368,7 +375,10 @@ MAX_REQUEST_BODY = envint("MAX_REQUEST_BODY", 16 * 1024)
 MAX_ADMIN_REQUEST_BODY = envint("MAX_ADMIN_REQUEST_BODY", 64 * 1024)
 # Seconds a request body may stall between two reads before the request is answered 408.
 REQUEST_BODY_TIMEOUT = envfloat("REQUEST_BODY_TIMEOUT", 10)
-DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_REQUEST_BODY, MAX_ADMIN_REQUEST_BODY)
+# The admin's catalogue import (`<ADMIN_URL>.../import/`) takes a CSV or JSON file: the demo
+# catalogue's largest (its reviews as JSON) is 71 KB, 500 tools' reviews about 1.3 MB.
+MAX_ADMIN_IMPORT_BODY = envint("MAX_ADMIN_IMPORT_BODY", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_REQUEST_BODY, MAX_ADMIN_REQUEST_BODY, MAX_ADMIN_IMPORT_BODY)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # Security. Production (DEBUG off) passes `manage.py check --deploy` without warnings.

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
+import tools.preview
 import tools.views
 import verdicts.views
 from core import views
@@ -21,7 +22,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        require_safe(cache_page(60 * 60)(sitemap)),
+        # A minute: a newly published tool is in it within one (editors publish by hand).
+        require_safe(cache_page(60)(sitemap)),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
@@ -32,6 +34,8 @@ urlpatterns = [
     path("reviewers/", include("verdicts.urls")),
     path("disagreements/", tools.views.disagreements, name="disagreements"),
     path("methodology/", verdicts.views.methodology, name="methodology"),
+    path("preview/compare/<str:pair>/", tools.preview.preview_compare, name="preview_compare"),
+    path("preview/tools/<slug:slug>/", tools.preview.preview_tool, name="preview_tool"),
     path("", include("votes.urls")),
     path("newsletter/", include("newsletter.urls")),
 ]

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -9,6 +10,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks, csrf  # noqa: F401  (register their system checks)
+        from core.roles import apply_roles_after_migrate
+
+        post_migrate.connect(apply_roles_after_migrate, dispatch_uid="core.roles")
 
 
 class AdminConfig(admin_apps.AdminConfig):

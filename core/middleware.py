@@ -228,7 +228,8 @@ class BodyTooLarge(Exception):
 class BoundedBodyMiddleware:
     """Request bodies are small here, and read whole here, before anything else parses them.
 
-    - At most MAX_REQUEST_BODY bytes, MAX_ADMIN_REQUEST_BODY under ADMIN_URL: a longer
+    - At most MAX_REQUEST_BODY bytes, MAX_ADMIN_REQUEST_BODY under ADMIN_URL (and
+      MAX_ADMIN_IMPORT_BODY for the admin's catalogue import, which takes a file): a longer
       Content-Length is refused with 413 before a byte is read; a body of unknown length
       (chunked) is read up to the limit and refused with 413 past it.
     - No page takes a file: a form with a file part is refused with 413 outside the admin.
@@ -250,6 +251,8 @@ class BoundedBodyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         admin = request.path_info.startswith(self.admin_prefix)
         limit = settings.MAX_ADMIN_REQUEST_BODY if admin else settings.MAX_REQUEST_BODY
+        if admin and request.path_info.endswith("/import/"):
+            limit = settings.MAX_ADMIN_IMPORT_BODY  # an editor's catalogue file
         declared = request.META.get("CONTENT_LENGTH") or ""
         if declared and not declared.isdigit():
             return bad_request("That request's Content-Length is not a length.")

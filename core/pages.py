@@ -19,7 +19,9 @@ How a request for a public page goes, top to bottom:
    so the voter sees the new figure at once.
 
 Freshness: each key has a mark in the cache, the time of its last change, set by
-core/purge.py when a write commits. A page is fresh while every key it shows last changed
+core/purge.py when a write commits. Scheduled publishing adds go-live times (`set_go_live`):
+a page built before one of them is stale once it has passed, and shared caches are told to
+keep a page no later than the next one. A page is fresh while every key it shows last changed
 before the page's build began. Community keys (`soft`) are checked only once the page is
 older than TALLY_WINDOW_SECONDS (for a visitor who just voted, always). Each process re-reads
 the marks of a page it keeps at most every PAGE_CACHE_RECHECK_SECONDS.
@@ -86,6 +88,7 @@ def release_digest() -> str:
 RELEASE = release_digest()
 PAGE_PREFIX = f"page:{RELEASE}:"
 MARK_PREFIX = "mark:"
+GO_LIVE = "go-live"  # the publish times of scheduled items (set_go_live)
 ASKED_PREFIX = f"asked:{RELEASE}:"  # a popular-only page was asked for once (its key)
 PAGE_TIMEOUT = 60 * 60  # a safety net: pages are normally rebuilt because a key changed
 LOCAL_MAX = 500  # pages each process keeps in memory
@@ -131,6 +134,7 @@ class Entry:
     etag: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     checked_at: float = 0.0  # when this process last read its keys' marks
+    expires_at: float | None = None  # the next go-live time after the build began, if any
     address: str = ""  # the page key it was built for (a popular-only slot holds any one)
 
     def __post_init__(self) -> None:
@@ -148,16 +152,23 @@ class Entry:
             self.headers = anonymous_headers(self)
 
 
-def anonymous_headers(entry: Entry) -> dict[str, str]:
+def shared_cache_control(entry: Entry) -> str:
     # Pages showing community figures are kept by shared caches only as long as this app
-    # would keep them (the tally window); editorial changes purge the others by key.
+    # would keep them (the tally window); editorial changes purge the others by key. No
+    # shared cache keeps a page past the next scheduled go-live (nothing purges then).
     s_maxage = settings.TALLY_WINDOW_SECONDS if entry.soft_keys else settings.PAGE_S_MAXAGE
+    if entry.expires_at is not None:
+        s_maxage = max(0, min(s_maxage, int(entry.expires_at - time.time())))
     swr = min(settings.PAGE_STALE_WHILE_REVALIDATE, s_maxage)
+    return (
+        f"public, max-age=0, s-maxage={s_maxage}, stale-while-revalidate={swr}, "
+        f"stale-if-error={settings.PAGE_STALE_IF_ERROR}"
+    )
+
+
+def anonymous_headers(entry: Entry) -> dict[str, str]:
     return {
-        "Cache-Control": (
-            f"public, max-age=0, s-maxage={s_maxage}, stale-while-revalidate={swr}, "
-            f"stale-if-error={settings.PAGE_STALE_IF_ERROR}"
-        ),
+        "Cache-Control": shared_cache_control(entry),
         "ETag": entry.etag,
         "Surrogate-Key": " ".join(entry.keys),
         "Cache-Tag": ",".join(entry.keys),
@@ -174,6 +185,24 @@ def mark_changed(names: Iterable[str]) -> None:
     cache.set_many({MARK_PREFIX + name: now for name in names}, timeout=None)
 
 
+def set_go_live(times: Iterable[float]) -> None:
+    """The publish times of scheduled items (tools/signals.py keeps them after each write).
+
+    Times up to PAGE_TIMEOUT in the past stay listed: a page built before one of them may
+    still be kept, and must be found stale.
+    """
+    cache.set(GO_LIVE, sorted(set(times)), timeout=None)
+
+
+def _passed_go_live(built_at: float, times: list[float] | None) -> bool:
+    now = time.time()
+    return any(built_at < moment <= now for moment in times or ())
+
+
+def _next_go_live(after: float) -> float | None:
+    return min((moment for moment in cache.get(GO_LIVE) or () if moment > after), default=None)
+
+
 def last_change(name: str) -> float | None:
     """When the key `name` was last marked changed (None: never, or evicted)."""
     return cache.get(MARK_PREFIX + name)
@@ -183,9 +212,9 @@ def is_fresh(entry: Entry, *, strict: bool) -> bool:
     names = list(entry.keys)
     if strict or time.time() - entry.built_at >= settings.TALLY_WINDOW_SECONDS:
         names += entry.soft_keys
-    if not names:
-        return True
-    marks = cache.get_many([MARK_PREFIX + name for name in names])
+    marks = cache.get_many([GO_LIVE, *(MARK_PREFIX + name for name in names)])
+    if _passed_go_live(entry.built_at, marks.get(GO_LIVE)):
+        return False
     # A mark that is missing was evicted (or never written): count it as a change.
     return all(marks.get(MARK_PREFIX + name, float("inf")) < entry.built_at for name in names)
 
@@ -318,6 +347,10 @@ def build(request: HttpRequest, page: Page, started: float, here: str) -> Entry:
         for index, piece in enumerate(pieces)
     ]
     keys = set(page.keys)
+    try:
+        expires_at = _next_go_live(started)
+    except Exception:
+        expires_at = None  # the cache is down: the page is not kept either
     return Entry(
         parts=parts,
         keys=tuple(sorted(key.name for key in keys if not key.soft)),
@@ -325,6 +358,7 @@ def build(request: HttpRequest, page: Page, started: float, here: str) -> Entry:
         # Marks are times from several hosts: a change marked this close before the build
         # began counts as after it (settings.PAGE_CACHE_CLOCK_MARGIN).
         built_at=started - settings.PAGE_CACHE_CLOCK_MARGIN,
+        expires_at=expires_at,
     )
 
 
@@ -375,6 +409,8 @@ def anonymous_response(request: HttpRequest, entry: Entry) -> HttpResponse:
             response["Content-Encoding"] = encoding
     for name, value in entry.headers.items():
         response[name] = value
+    if entry.expires_at is not None:
+        response["Cache-Control"] = shared_cache_control(entry)
     return response
 
 

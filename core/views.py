@@ -74,6 +74,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /bookmarks/",
         "Disallow: /search/",
         "Disallow: /newsletter/",
+        "Disallow: /preview/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -39,7 +39,11 @@ class SubscriberAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # consent comes from the subscriber's own confirmation, not from us
 
-    @admin.action(description="Export selected subscribers as CSV")
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        """Addresses leave the site only with the Newsletter role's own permission."""
+        return request.user.has_perm("newsletter.export_subscribers")
+
+    @admin.action(description="Export selected subscribers as CSV", permissions=["export"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> HttpResponse:
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -55,7 +59,7 @@ class SubscriberAdmin(admin.ModelAdmin):
             )
         return response
 
-    @admin.action(description="Unsubscribe selected subscribers")
+    @admin.action(description="Unsubscribe selected subscribers", permissions=["change"])
     def mark_unsubscribed(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> None:
         changed = queryset.exclude(status=Subscriber.Status.UNSUBSCRIBED).update(
             status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()

@@ -19,7 +19,7 @@ from newsletter.emails import SITE_NAME, site_context
 from newsletter.models import Digest, iso_week_label
 from tools.compare import canonical_pair
 from tools.models import Tool
-from verdicts.models import Review
+from verdicts.models import Review, VerdictChange
 from verdicts.panel import SHIP, SKIP
 
 PERIOD = datetime.timedelta(days=7)
@@ -61,6 +61,8 @@ class DigestContent:
     news: list[ToolNews]
     comparisons: list[tuple[Tool, Tool]]
     disagreements: list[Tool]
+    # Verdicts that flipped or scores that moved a lot, with the editor's reason.
+    changes: list[VerdictChange] = field(default_factory=list)
 
     @property
     def new_count(self) -> int:
@@ -72,7 +74,9 @@ class DigestContent:
 
     @property
     def subject(self) -> str:
-        names = [item.tool.name for item in self.news]
+        names = [item.tool.name for item in self.news] or list(
+            dict.fromkeys(change.tool.name for change in self.changes)
+        )
         if len(names) <= 2:
             tools = " and ".join(names)
         else:
@@ -91,7 +95,13 @@ def build_content(*, start: datetime.datetime, end: datetime.datetime) -> Digest
         .select_related("reviewer")
         .order_by("reviewer__order", "reviewer__name", "pk")
     )
-    if not reviews:
+    changes = list(
+        VerdictChange.objects.public()
+        .filter(changed_at__gte=start, changed_at__lt=end)
+        .select_related("tool")
+        .order_by("changed_at", "pk")
+    )
+    if not reviews and not changes:
         return None
     # One query for every published tool: the week's tools, their rivals and the disagreements.
     tools = list(Tool.objects.published().for_cards().order_by("name"))
@@ -108,6 +118,7 @@ def build_content(*, start: datetime.datetime, end: datetime.datetime) -> Digest
         news=ordered,
         comparisons=comparisons_with([item.tool for item in ordered], tools),
         disagreements=disagreements(tools),
+        changes=changes,
     )
 
 

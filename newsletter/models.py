@@ -43,6 +43,7 @@ class Subscriber(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "confirmed_at"])]
+        permissions = [("export_subscribers", "Can export subscribers' addresses")]
 
     def __str__(self) -> str:
         return self.email

@@ -5,6 +5,8 @@ import time
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
 
 from tests.factories import CategoryFactory, ReviewerFactory, ReviewFactory, ToolFactory
 
@@ -187,3 +189,21 @@ def verified_login(db):
     """`verified_login(client, user)`: sign staff in with their second factor given (see
     sign_in_verified). The one way tests sign staff into the admin."""
     return sign_in_verified
+
+
+@pytest.fixture
+def signed_in(db):
+    """`signed_in("Editors")`: a client signed in as a staff member of that group only
+    (`signed_in(None)` for a superuser)."""
+
+    def sign_in(group: str | None) -> Client:
+        if group is None:
+            user = User.objects.create_superuser("root", "root@example.com", "pw-for-tests-only")
+        else:
+            user = User.objects.create_user(group.lower(), is_staff=True)
+            user.groups.add(Group.objects.get(name=group))
+        client = Client()
+        sign_in_verified(client, user)
+        return client
+
+    return sign_in

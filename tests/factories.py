@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from tools.models import Category, Tool
@@ -31,6 +34,9 @@ class ToolFactory(DjangoModelFactory):
     entry_price = "Free"
     pricing_details = "Free forever"
     licence = "MIT"
+    # Live unless a test says otherwise (new tools made in the admin start as drafts).
+    status = "published"
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
 
 
 class ReviewerFactory(DjangoModelFactory):
@@ -54,6 +60,7 @@ class ReviewFactory(DjangoModelFactory):
     score = 80
     verdict = Review.Verdict.SHIP
     body = "It works as promised."
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
 
 
 class VisitorFactory(DjangoModelFactory):

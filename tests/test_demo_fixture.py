@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from tools.models import Category, Tool
-from verdicts.models import Review, Reviewer
+from verdicts.models import Review, Reviewer, VerdictChange
 from votes.models import Vote
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +20,12 @@ def test_the_demo_fixture_loads_into_an_empty_database_twice(client):
         "futurist",
         "founder",
     }
-    for tool in Tool.objects.all():
+    for tool in Tool.objects.published():
         assert tool.reviews.count() == Reviewer.objects.count(), tool
+    # A draft with a partial panel, for editors to preview; three dated verdict changes.
+    draft = Tool.objects.get(status="draft")
+    assert 0 < draft.reviews.count() < Reviewer.objects.count()
+    assert VerdictChange.objects.public().exclude(reason="").count() >= 2
 
 
 def test_the_demo_data_publishes_the_reference_comparison(client):

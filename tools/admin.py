@@ -1,13 +1,31 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import (
+    CatalogueImportExport,
+    DeletedOnlyBySuperusers,
+    NoBulkDeleteUnlessSuperuser,
+)
+from core.publishing import Status
+from tools.compare import canonical_pair
+from tools.editing import changes_since, lock_tool, now_stamp, parse_stamp
 from tools.models import Category, Tool
+from tools.resources import ToolResource
+from verdicts.forms import ReviewForm
 from verdicts.models import Review, Reviewer
 from verdicts.panel import VERDICT_LABELS
+from verdicts.resources import ReviewResource
 
 
 def active_reviewers(request: HttpRequest) -> list[Reviewer]:
@@ -17,11 +35,104 @@ def active_reviewers(request: HttpRequest) -> list[Reviewer]:
     return request._active_reviewers
 
 
-class ReviewInline(admin.TabularInline):
-    """The tool's panel: one row per reviewer, pre-filled for reviewers who have not written yet."""
+class StaleFormCheck(forms.ModelForm):
+    """Refuses a save from a form opened before someone else's save (tools/editing.py)."""
+
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["opened_at"] = now_stamp()
+
+    def conflicts(self, opened) -> list[str]:
+        raise NotImplementedError
+
+    def check_not_stale(self) -> None:
+        if self.instance.pk is None:
+            return
+        opened = parse_stamp(self.data.get(self.add_prefix("opened_at")))
+        self.lock()
+        found = (
+            ["the form does not say when it was opened"]
+            if opened is None
+            else self.conflicts(opened)
+        )
+        if found:
+            # Shown again with the editor's input and a new time: saving once more after
+            # merging is a deliberate choice, made knowing what changed.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("opened_at")] = now_stamp()
+            raise ValidationError(
+                format_html(
+                    "Not saved: this was changed after you opened it. {} Your input is still "
+                    "below: compare it with the changes, then save again.",
+                    format_html(
+                        "<ul>{}</ul>",
+                        format_html_join("", "<li>{}</li>", ((line,) for line in found)),
+                    ),
+                ),
+                code="stale",
+            )
+
+
+class ToolForm(StaleFormCheck):
+    class Meta:
+        model = Tool
+        fields = (
+            *("status", "published_at", "name", "slug", "maker", "category", "tagline"),
+            *("description", "website", "pricing_model", "entry_price", "pricing_details"),
+            *("licence", "release_date"),
+        )
+
+    def lock(self) -> None:
+        lock_tool(self.instance.pk)
+
+    def conflicts(self, opened) -> list[str]:
+        return changes_since(self.instance.pk, opened)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.check_not_stale()
+        return cleaned
+
+
+class PanelFormSet(BaseInlineFormSet):
+    """The tool's reviews: rows left as they were offered are not saved, and one critic gets
+    one review, said on the row in the first submit."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: dict[str, int] = {}
+        for index, form in enumerate(self.forms, start=1):
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            reviewer = form.data.get(form.add_prefix("reviewer")) or ""
+            if not reviewer:
+                continue
+            if reviewer in seen:
+                form.add_error(
+                    "reviewer",
+                    f"This critic already has a review in row {seen[reviewer]}: one review "
+                    "per critic.",
+                )
+            else:
+                seen[reviewer] = index
+
+
+class ReviewInline(DeletedOnlyBySuperusers, admin.StackedInline):
+    """The tool's panel: one row per reviewer, pre-filled for reviewers who have not written yet.
+
+    A pre-filled row left untouched is ignored on save: a tool may have 0 to N reviews, and a
+    critic added to the panel never blocks a save.
+    """
 
     model = Review
-    fields = ("reviewer", "score", "verdict", "body", "is_published", "published_at")
+    form = ReviewForm
+    formset = PanelFormSet
+    fields = ("reviewer", "score", "verdict", "body", "status", "published_at", "reason")
     extra = 0
     min_num = 0
 
@@ -70,16 +181,39 @@ class PanelVerdictFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Draft, scheduled (not yet due) or published (live): what visitors see, by the clock."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, label in Status.choices]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == Status.DRAFT:
+            return queryset.filter(status=Status.DRAFT)
+        if self.value() == Status.SCHEDULED:
+            return queryset.exclude(status=Status.DRAFT).filter(published_at__gt=now)
+        if self.value() == Status.PUBLISHED:
+            return queryset.exclude(status=Status.DRAFT).filter(published_at__lte=now)
+        return queryset
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
+    ordering = ("order", "name")
 
 
 @admin.register(Tool)
-class ToolAdmin(admin.ModelAdmin):
+class ToolAdmin(NoBulkDeleteUnlessSuperuser, CatalogueImportExport, SimpleHistoryAdmin):
+    resource_classes = [ToolResource]
+    form = ToolForm
     inlines = [ReviewInline]
     list_display = (
         "name",
@@ -88,17 +222,21 @@ class ToolAdmin(admin.ModelAdmin):
         "panel_ship_percent_display",
         "panel_average_display",
         "community_display",
-        "is_published",
+        "state_display",
         "updated_at",
     )
-    list_filter = ("category", PanelVerdictFilter, "pricing_model", "is_published")
+    list_filter = (StateFilter, "category", PanelVerdictFilter, "pricing_model")
     list_select_related = ("category",)
     search_fields = ("name", "slug", "maker", "tagline")
+    ordering = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("on_the_site", "created_at", "updated_at")
+    autocomplete_fields = ("category",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ("publish_now", "make_draft")
     fieldsets = (
+        ("Publishing", {"fields": ("status", "published_at", "on_the_site", "opened_at")}),
         (
             None,
             {"fields": ("name", "slug", "maker", "category", "tagline", "description", "website")},
@@ -107,7 +245,7 @@ class ToolAdmin(admin.ModelAdmin):
             "Pricing and licence",
             {"fields": ("pricing_model", "entry_price", "pricing_details", "licence")},
         ),
-        ("Publishing", {"fields": ("release_date", "is_published", "created_at", "updated_at")}),
+        ("Dates", {"fields": ("release_date", "created_at", "updated_at")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -115,9 +253,77 @@ class ToolAdmin(admin.ModelAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, ReviewInline) and request.method != "POST":
+        if isinstance(inline, ReviewInline):
+            # On the submit too: a pre-filled row the editor left alone then counts as
+            # unchanged, and is not saved (or required).
             kwargs["initial"] = [{"reviewer": r.pk} for r in missing_reviewers(request, obj)]
         return kwargs
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for review_form in formset.forms:
+            review_form.instance._changed_by = request.user
+        super().save_formset(request, form, formset, change)
+
+    def view_on_site(self, tool: Tool) -> str:
+        """The live page, or the staff preview while the tool is a draft or scheduled."""
+        if tool.is_live:
+            return tool.get_absolute_url()
+        return reverse("preview_tool", args=[tool.slug])
+
+    @admin.display(description="On the site")
+    def on_the_site(self, tool: Tool) -> str:
+        if tool.pk is None:
+            return "Save the draft to preview it."
+        rivals = list(
+            Tool.objects.filter(category_id=tool.category_id)
+            .exclude(pk=tool.pk)
+            .order_by("name")
+            .values_list("slug", "name")[:4]
+        )
+        compare_links = format_html_join(
+            ", ",
+            '<a href="{}">vs {}</a>',
+            (
+                (reverse("preview_compare", args=[canonical_pair([tool.slug, slug])]), name)
+                for slug, name in rivals
+            ),
+        )
+        live = (
+            format_html('<a href="{}">Live page</a> · ', tool.get_absolute_url())
+            if tool.is_live
+            else format_html("<strong>{}</strong> (visitors get 404) · ", tool.state)
+        )
+        return format_html(
+            '{}<a href="{}">Preview</a> (drafts included) · preview compared: {} · Panel: {}',
+            live,
+            reverse("preview_tool", args=[tool.slug]),
+            compare_links or "no other tool in its category",
+            str(tool.panel),
+        )
+
+    @admin.display(description="State", ordering="published_at")
+    def state_display(self, tool: Tool) -> str:
+        if tool.state == Status.SCHEDULED.label:
+            return f"Scheduled: {timezone.localtime(tool.published_at):%d %b %Y %H:%M}"
+        return tool.state
+
+    @admin.action(description="Publish now", permissions=["change"])
+    def publish_now(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = 0
+        for tool in queryset:
+            tool.status, tool.published_at = Status.PUBLISHED, timezone.now()
+            tool.save(update_fields=["status", "published_at", "updated_at"])
+            count += 1
+        self.message_user(request, f"Published {count} tool(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["change"])
+    def make_draft(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = 0
+        for tool in queryset:
+            tool.status = Status.DRAFT
+            tool.save(update_fields=["status", "updated_at"])
+            count += 1
+        self.message_user(request, f"Moved {count} tool(s) back to draft.", messages.SUCCESS)
 
     @admin.display(description="Panel", ordering="panel_verdict")
     def panel_summary(self, tool: Tool) -> str:
@@ -135,3 +341,43 @@ class ToolAdmin(admin.ModelAdmin):
     @admin.display(description="Community")
     def community_display(self, tool: Tool) -> str:
         return str(tool.community)
+
+
+class ReviewAdminForm(ReviewForm, StaleFormCheck):
+    class Meta(ReviewForm.Meta):
+        fields = ("tool", *ReviewForm.Meta.fields)
+
+    def lock(self) -> None:
+        lock_tool(self.instance.tool_id)
+
+    def conflicts(self, opened) -> list[str]:
+        return changes_since(self.instance.tool_id, opened, review_pk=self.instance.pk)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.check_not_stale()
+        return cleaned
+
+
+@admin.register(Review)
+class ReviewAdmin(DeletedOnlyBySuperusers, CatalogueImportExport, SimpleHistoryAdmin):
+    """A review alone; retired by making it a draft (only superusers delete)."""
+
+    resource_classes = [ReviewResource]
+    form = ReviewAdminForm
+    list_display = ("tool", "reviewer", "score", "verdict", "state_display", "published_at")
+    list_filter = (StateFilter, "reviewer", "verdict", "tool__category")
+    list_select_related = ("tool", "reviewer")
+    search_fields = ("tool__name", "body")
+    date_hierarchy = "published_at"
+    autocomplete_fields = ("tool",)
+    readonly_fields = ("created_at", "updated_at")
+    fields = (*ReviewAdminForm.Meta.fields, "opened_at", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj._changed_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="State", ordering="published_at")
+    def state_display(self, review: Review) -> str:
+        return review.state

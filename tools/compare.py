@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from core.publishing import live_q
 from tools.models import Tool
 from verdicts.models import Review, Reviewer
 
@@ -94,6 +98,18 @@ def decision_rows(tools: list[Tool]) -> list[Row]:
     return rows
 
 
+def updated_row(tools: list[Tool], rows: list[ScorecardRow]) -> Row:
+    """When each tool's facts or any of its reviews last changed."""
+    latest = {tool.pk: tool.updated_at for tool in tools}
+    for row in rows:
+        for cell in row.cells:
+            if cell.review is not None:
+                latest[cell.tool.pk] = max(latest[cell.tool.pk], cell.review.updated_at)
+    return Row(
+        "Updated", [date_format(timezone.localtime(latest[tool.pk]), "j M Y") for tool in tools]
+    )
+
+
 @dataclass
 class ScorecardCell:
     tool: Tool
@@ -114,18 +130,20 @@ def scorecard(tools: list[Tool]) -> list[ScorecardRow]:
     """
     reviewers = list(Reviewer.objects.filter(is_active=True))
     reviewers_by_pk = {reviewer.pk: reviewer for reviewer in reviewers}
-    reviews = Review.objects.filter(
-        tool__in=tools, is_published=True, reviewer__is_active=True
-    ).only("tool_id", "reviewer_id", "score", "verdict", "body", "published_at")
+    reviews = Review.objects.filter(live_q(), tool__in=tools, reviewer__is_active=True).only(
+        "tool_id", "reviewer_id", "score", "verdict", "body", "published_at", "updated_at"
+    )
     by_key = {}
     for review in reviews:
         review.reviewer = reviewers_by_pk[review.reviewer_id]  # no query per review later
         by_key[(review.reviewer_id, review.tool_id)] = review
+    # A critic who has reviewed none of these tools (say, one just added) gets no empty row.
     rows = [
         ScorecardRow(
             reviewer, [ScorecardCell(tool, by_key.get((reviewer.pk, tool.pk))) for tool in tools]
         )
         for reviewer in reviewers
+        if any((reviewer.pk, tool.pk) in by_key for tool in tools)
     ]
     if len(tools) > 1:
         for row in rows:

@@ -7,8 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
-from core.validators import SLUG_HELP, slug_is_clean, slug_validator
+from core.publishing import Publishable, live_q
+from core.validators import SLUG_HELP, no_vs_validator, slug_is_clean, slug_validator
 from verdicts.panel import PanelSummary, panel_derived_expressions, panel_expressions
 from votes.tally import CommunityTally, community_expressions
 
@@ -41,7 +43,8 @@ class Category(models.Model):
 
 class ToolQuerySet(models.QuerySet):
     def published(self) -> ToolQuerySet:
-        return self.filter(is_published=True)
+        """What visitors see: live now (not a draft, publish time come)."""
+        return self.filter(live_q())
 
     def search(self, text: str) -> ToolQuerySet:
         """Full-text search, name weighted over tagline over description, words as prefixes."""
@@ -77,7 +80,7 @@ class ToolQuerySet(models.QuerySet):
         return self.select_related("category").with_panel_summary().with_community_tally()
 
 
-class Tool(models.Model):
+class Tool(Publishable):
     class Pricing(models.TextChoices):
         FREE = "free", "Free"
         FREEMIUM = "freemium", "Freemium"
@@ -88,8 +91,8 @@ class Tool(models.Model):
     slug = models.SlugField(
         max_length=80,
         unique=True,
-        validators=[slug_validator],
-        help_text=SLUG_HELP + " May not contain '-vs-'.",
+        validators=[slug_validator, no_vs_validator],
+        help_text=SLUG_HELP + " May not contain '-vs-'. Renaming keeps the old address (301).",
     )
     maker = models.CharField(max_length=100)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tools")
@@ -103,11 +106,12 @@ class Tool(models.Model):
     pricing_details = models.CharField(max_length=200, blank=True)
     licence = models.CharField(max_length=100, blank=True)
     release_date = models.DateField(null=True, blank=True)
-    is_published = models.BooleanField("published", default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ToolQuerySet.as_manager()
+    # Every change to a tool's facts (who, when, old and new values, why) with revert in admin.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -122,13 +126,16 @@ class Tool(models.Model):
                 name="tool_pricing_model_valid",
             ),
         ]
-        indexes = [models.Index(fields=["category", "is_published"])]
+        indexes = [models.Index(fields=["category", "status"])]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("tools:detail", args=[self.slug])
+
+    def clean(self) -> None:
+        self.clean_publishing()
 
     @property
     def monogram(self) -> str:
@@ -173,6 +180,17 @@ class Tool(models.Model):
             self.community_ships = annotated.community_ships
             self.community_skips = annotated.community_skips
         return CommunityTally.from_annotations(self)
+
+
+class OldSlug(models.Model):
+    """A slug a tool had before it was renamed: its old addresses answer 301 to the new ones."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="old_slugs")
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.slug} -> {self.tool.slug}"
 
 
 class ComparisonView(models.Model):

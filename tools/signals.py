@@ -6,28 +6,73 @@ Model signals, so that the admin, `loaddata`, an import, a management command an
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
-from core import keys
+from core import keys, pages
+from core.publishing import Status
 from core.purge import purge
-from tools.models import Category, Tool
+from tools.models import Category, OldSlug, Tool
+from verdicts.models import Review
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(pre_save, sender=Tool)
-def remember_tool_category(sender, instance: Tool, raw: bool = False, **kwargs) -> None:
-    """A tool moving to another category leaves the old one's pages stale too."""
-    instance._category_before = (
-        Tool.objects.filter(pk=instance.pk).values_list("category_id", flat=True).first()
+def remember_tool_before(sender, instance: Tool, raw: bool = False, **kwargs) -> None:
+    """A tool moving to another category leaves the old one's pages stale too; a new slug
+    keeps the old one answering with a redirect."""
+    before = (
+        Tool.objects.filter(pk=instance.pk).values_list("category_id", "slug").first()
         if instance.pk
         else None
     )
+    instance._category_before, instance._slug_before = before or (None, None)
+
+
+@receiver(post_save, sender=Tool)
+def keep_old_slug(sender, instance: Tool, raw: bool = False, **kwargs) -> None:
+    OldSlug.objects.filter(slug=instance.slug).delete()  # renamed back, or the slug reused
+    old = getattr(instance, "_slug_before", None)
+    if old and old != instance.slug:
+        OldSlug.objects.update_or_create(slug=old, defaults={"tool": instance})
 
 
 @receiver([post_save, post_delete], sender=Tool)
 def tool_changed(sender, instance: Tool, **kwargs) -> None:
     categories = {instance.category_id, getattr(instance, "_category_before", None)} - {None}
     purge([keys.tool(instance.pk), keys.TOOLS, *(keys.category(pk) for pk in categories)])
+
+
+@receiver([post_save, post_delete], sender=Tool)
+@receiver([post_save, post_delete], sender=Review)
+def schedule_changed(sender, **kwargs) -> None:
+    """Keep the page cache's list of go-live times (core/pages.py): now, and once the write
+    commits (as core/purge.py does, for the same reason)."""
+    if transaction.get_connection().in_atomic_block:
+        refresh_go_live()
+    transaction.on_commit(refresh_go_live)
+
+
+def refresh_go_live() -> None:
+    """Publish times of scheduled tools and reviews, from an hour ago on (pages.set_go_live)."""
+    since = timezone.now() - timedelta(seconds=pages.PAGE_TIMEOUT)
+    times = [
+        moment.timestamp()
+        for model in (Tool, Review)
+        for moment in model.objects.exclude(status=Status.DRAFT)
+        .filter(published_at__gt=since)
+        .values_list("published_at", flat=True)[:500]
+    ]
+    try:
+        pages.set_go_live(times)
+    except Exception:  # the cache is down: pages expire on their own (PAGE_TIMEOUT)
+        logger.warning("could not record go-live times", exc_info=True)
 
 
 @receiver([post_save, post_delete], sender=Category)

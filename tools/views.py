@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from core import keys
 from core.pages import ALL_PARAMS, Page, public_page
+from core.publishing import live_q
 from core.views import not_found as core_not_found
 from tools.compare import (
     MAX_TOOLS,
@@ -23,14 +24,16 @@ from tools.compare import (
     parse_pair,
     reviews_of,
     scorecard,
+    updated_row,
 )
 from tools.directory import DirectoryQuery, directory_queryset, filter_choices
 from tools.finding import Catalogue
-from tools.models import Category, Tool
+from tools.models import Category, OldSlug, Tool
 from tools.popularity import popular_comparisons, record_view_once
 from tools.seo import software_application
 from tools.verdict import compare_verdict
 from verdicts.calibration import COMMUNITY_QUORUM
+from verdicts.models import VerdictChange
 from verdicts.panel import SHIP, SKIP, SPLIT
 
 BY_PANEL = (
@@ -154,9 +157,8 @@ def absolute(tool: Tool) -> str:
     return settings.SITE_URL + tool.get_absolute_url()
 
 
-@require_safe
-@public_page()
-def compare(request: HttpRequest, pair: str) -> Page | HttpResponse:
+def compare_page(request: HttpRequest, pair: str) -> Page | HttpResponse:
+    """The comparison of two to four tools (public below; staff preview in tools/preview.py)."""
     try:
         slugs = parse_pair(pair)
     except MalformedPair as problem:
@@ -195,7 +197,7 @@ def compare(request: HttpRequest, pair: str) -> Page | HttpResponse:
         "title": " vs ".join(tool.name for tool in tools),
         "can_add": len(tools) < MAX_TOOLS and bool(alternatives),
         "addable": sorted(alternatives, key=lambda tool: tool.name.lower()),
-        "decision_rows": decision_rows(tools),
+        "decision_rows": [*decision_rows(tools), updated_row(tools, rows)],
         "scorecard": rows,
         "verdict": compare_verdict(tools, rows),
         "related": related,
@@ -210,7 +212,19 @@ def compare(request: HttpRequest, pair: str) -> Page | HttpResponse:
     )
 
 
+compare = require_safe(public_page()(compare_page))
+
+
 def compare_not_found(request: HttpRequest, slugs: list[str], missing: list[str]) -> HttpResponse:
+    renamed = dict(
+        OldSlug.objects.filter(live_q("tool__"), slug__in=missing).values_list("slug", "tool__slug")
+    )
+    if renamed and all(slug in renamed for slug in missing):
+        # A renamed tool: its old comparison addresses keep working.
+        current = [renamed.get(slug, slug) for slug in slugs]
+        if len(set(current)) == 1:
+            return redirect("tools:detail", slug=current[0], permanent=True)
+        return redirect("tools:compare", pair=canonical_pair(current), permanent=True)
     return not_found(
         request,
         reason=f"We have no tool called “{missing[0]}”.",
@@ -231,11 +245,12 @@ def compare_viewed(request: HttpRequest, pair: str) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@require_safe
-@public_page()
-def tool_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
+def tool_detail_page(request: HttpRequest, slug: str) -> Page | HttpResponse:
     tool = Tool.objects.published().for_cards().filter(slug=slug).first()
     if tool is None:
+        renamed = OldSlug.objects.filter(live_q("tool__"), slug=slug).select_related("tool").first()
+        if renamed is not None:
+            return redirect(renamed.tool, permanent=True)
         return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
     rows = scorecard([tool])
     others = list(
@@ -251,9 +266,13 @@ def tool_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
         "scorecard": rows,
         "others": others,
         "picker_selected": [tool.name, ""],
+        "verdict_changes": list(VerdictChange.objects.public().filter(tool=tool)[:12]),
         "structured_data": software_application(tool, reviews_of(tool, rows), absolute(tool)),
     }
     return Page("tools/tool_detail.html", context, [*shown([tool]), keys.PANEL])
+
+
+tool_detail = require_safe(public_page()(tool_detail_page))
 
 
 @require_safe

@@ -1,29 +1,35 @@
 from django.contrib import admin
 
-from verdicts.models import MethodChange, Review, Reviewer
+from core.admin import NoBulkDeleteUnlessSuperuser
+from verdicts.models import MethodChange, Reviewer, VerdictChange
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
     list_display = ("name", "lens", "slug", "order", "is_active")
     list_editable = ("order", "is_active")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "lens", "motto")
 
 
-@admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
-    list_display = ("tool", "reviewer", "score", "verdict", "is_published", "published_at")
-    list_filter = ("reviewer", "verdict", "is_published", "tool__category")
-    list_select_related = ("tool", "reviewer")
-    search_fields = ("tool__name", "body")
-    date_hierarchy = "published_at"
-    autocomplete_fields = ("tool",)
-    readonly_fields = ("created_at", "updated_at")
-
-
 @admin.register(MethodChange)
-class MethodChangeAdmin(admin.ModelAdmin):
+class MethodChangeAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
     list_display = ("changed_on", "title")
     search_fields = ("title", "body")
     date_hierarchy = "changed_on"
+
+
+@admin.register(VerdictChange)
+class VerdictChangeAdmin(admin.ModelAdmin):
+    """The public verdict history: written by review saves; editors may correct the reason."""
+
+    list_display = ("changed_at", "tool", "reviewer", "summary", "reason", "changed_by")
+    list_filter = ("reviewer",)
+    list_select_related = ("tool", "reviewer", "changed_by")
+    search_fields = ("tool__name", "reason")
+    date_hierarchy = "changed_at"
+    fields = ("tool", "reviewer", "summary", "reason", "changed_at", "changed_by")
+    readonly_fields = ("tool", "reviewer", "summary", "changed_at", "changed_by")
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from core.publishing import Publishable, Status, live_q
 from core.validators import SLUG_HELP, slug_is_clean, slug_validator
 from verdicts.panel import SHIP, SKIP
 
@@ -20,6 +24,14 @@ def _first_sentence(body: str) -> tuple[str, str]:
     if len(parts) == 1 or len(parts[0]) > 400:
         return text, ""
     return parts[0], parts[1]
+
+
+def change_needs_reason(old_score: int, old_verdict: str, new_score: int, new_verdict: str) -> bool:
+    """A verdict flip, or a score moving by VERDICT_REASON_SCORE_CHANGE or more."""
+    return (
+        old_verdict != new_verdict
+        or abs(old_score - new_score) >= settings.VERDICT_REASON_SCORE_CHANGE
+    )
 
 
 class Reviewer(models.Model):
@@ -56,25 +68,35 @@ class Reviewer(models.Model):
 
 class ReviewQuerySet(models.QuerySet):
     def published(self) -> ReviewQuerySet:
-        return self.filter(is_published=True, reviewer__is_active=True, tool__is_published=True)
+        """What visitors see: live reviews by active critics of live tools."""
+        return self.filter(live_q(), live_q("tool__"), reviewer__is_active=True)
 
 
-class Review(models.Model):
+class Review(Publishable):
     class Verdict(models.TextChoices):
         SHIP = SHIP, "Ship"
         SKIP = SKIP, "Skip"
 
     tool = models.ForeignKey("tools.Tool", on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(Reviewer, on_delete=models.PROTECT, related_name="reviews")
-    score = models.PositiveSmallIntegerField(help_text="0 to 100.")
+    score = models.PositiveSmallIntegerField(
+        help_text="0 to 100.", validators=[MaxValueValidator(100)]
+    )
     verdict = models.CharField(max_length=4, choices=Verdict.choices)
     body = models.TextField(help_text="Plain paragraphs; HTML is shown as text.")
-    is_published = models.BooleanField("published", default=True)
-    published_at = models.DateTimeField(default=timezone.now)
+    # A review is live with its tool: publishing the tool publishes its published reviews.
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PUBLISHED,
+        help_text="Draft: kept off the site. Scheduled: goes live at the publish time.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReviewQuerySet.as_manager()
+    # Every change (who, when, old and new values, and why) in admin's History, with revert.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["reviewer__order", "reviewer__name"]
@@ -98,6 +120,41 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.reviewer} on {self.tool}: {self.score}/100 {self.verdict}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        review = super().from_db(db, field_names, values)
+        # What the review said when loaded: a save compares against it (VerdictChange).
+        loaded = dict(zip(field_names, values, strict=False))  # deferred fields are absent
+        review._loaded = {n: loaded.get(n) for n in ("score", "verdict", "status")}
+        return review
+
+    def needs_reason(self) -> bool:
+        before = getattr(self, "_loaded", None)
+        if not before or before["score"] is None or self.score is None:
+            return False
+        return change_needs_reason(before["score"], before["verdict"], self.score, self.verdict)
+
+    def clean(self) -> None:
+        self.clean_publishing()
+
+    def save(self, *args, **kwargs) -> None:
+        before = getattr(self, "_loaded", None)
+        record = self.pk is not None and self.needs_reason() and before["status"] != Status.DRAFT
+        super().save(*args, **kwargs)
+        if record:
+            VerdictChange.objects.create(
+                review=self,
+                tool_id=self.tool_id,
+                reviewer_id=self.reviewer_id,
+                old_score=before["score"],
+                new_score=self.score,
+                old_verdict=before["verdict"],
+                new_verdict=self.verdict,
+                reason=getattr(self, "_change_reason", "") or "",
+                changed_by=getattr(self, "_changed_by", None),
+            )
+        self._loaded = {n: getattr(self, n) for n in ("score", "verdict", "status")}
+
     @property
     def lead(self) -> str:
         """The first sentence: what the compare page shows before "Read the full take"."""
@@ -111,6 +168,57 @@ class Review(models.Model):
     def score_line(self) -> str:
         """'84/100 · ship'"""
         return f"{self.score}/100 · {self.verdict}"
+
+
+class VerdictChangeQuerySet(models.QuerySet):
+    def public(self) -> VerdictChangeQuerySet:
+        """Changes to reviews visitors can see, newest first."""
+        return (
+            self.filter(live_q("review__"), live_q("tool__"), reviewer__is_active=True)
+            .select_related("reviewer")
+            .order_by("-changed_at", "-pk")
+        )
+
+
+class VerdictChange(models.Model):
+    """A published review's verdict flipped or its score moved a lot: dated, with the reason.
+
+    Written by Review.save() however the review was saved (admin, shell, import); the admin
+    requires the reason. Shown as the tool page's verdict history, in the feed and the digest.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="changes")
+    tool = models.ForeignKey("tools.Tool", on_delete=models.CASCADE, related_name="verdict_changes")
+    reviewer = models.ForeignKey(Reviewer, on_delete=models.CASCADE, related_name="+")
+    old_score = models.PositiveSmallIntegerField()
+    new_score = models.PositiveSmallIntegerField()
+    old_verdict = models.CharField(max_length=4, choices=Review.Verdict.choices)
+    new_verdict = models.CharField(max_length=4, choices=Review.Verdict.choices)
+    reason = models.TextField(blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = VerdictChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["tool", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.tool_id}: {self.summary}"
+
+    @property
+    def flipped(self) -> bool:
+        return self.old_verdict != self.new_verdict
+
+    @property
+    def summary(self) -> str:
+        """ "skip → ship (45 → 86)" or "score 70 → 82"."""
+        if self.flipped:
+            return f"{self.old_verdict} → {self.new_verdict} ({self.old_score} → {self.new_score})"
+        return f"score {self.old_score} → {self.new_score}"
 
 
 class MethodChange(models.Model):

@@ -1,6 +1,6 @@
 """The panel summary: ships, skips, ship %, average score and the panel's verdict.
 
-Always derived from the published reviews of active reviewers, by the database. The same
+Always derived from the live reviews of active reviewers, by the database. The same
 expressions serve one tool (aggregate over its reviews) and a whole queryset of tools
 (annotations over the `reviews` relation), so both agree by construction.
 """
@@ -13,6 +13,7 @@ from django.db.models import Avg, Case, CharField, Count, F, IntegerField, Max, 
 from django.db.models.functions import Round
 
 from core.numbers import round_half_up
+from core.publishing import live_q
 
 SHIP = "ship"
 SKIP = "skip"
@@ -29,7 +30,7 @@ VERDICT_LABELS = {
 
 def panel_expressions(prefix: str = "") -> dict:
     """Expressions for the panel figures; `prefix` is the path to Review, e.g. "reviews__"."""
-    counted = Q(**{f"{prefix}is_published": True, f"{prefix}reviewer__is_active": True})
+    counted = live_q(prefix) & Q(**{f"{prefix}reviewer__is_active": True})
     ships = Count(f"{prefix}pk", filter=counted & Q(**{f"{prefix}verdict": SHIP}))
     skips = Count(f"{prefix}pk", filter=counted & Q(**{f"{prefix}verdict": SKIP}))
     return {

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from core import keys
 from core.pages import Page, public_page
+from core.publishing import live_q
 from core.views import not_found
 from verdicts.calibration import COMMUNITY_QUORUM, calibration_for
 from verdicts.models import MethodChange, Reviewer
@@ -49,11 +50,9 @@ def reviewer_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
         category_model.objects.annotate(
             verdict_count=Count(
                 "tools__reviews",
-                filter=Q(
-                    tools__is_published=True,
-                    tools__reviews__reviewer=reviewer,
-                    tools__reviews__is_published=True,
-                ),
+                filter=live_q("tools__")
+                & live_q("tools__reviews__")
+                & Q(tools__reviews__reviewer=reviewer),
             )
         )
     )

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+from core.publishing import live_q
 from votes.models import Bookmark, Visitor, Vote
 
 logger = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ def visitor_state(request: HttpRequest) -> VisitorState:
                     ),
                     bookmarks=list(
                         Bookmark.objects.filter(
-                            visitor_id=visitor_id, tool__is_published=True
+                            live_q("tool__"), visitor_id=visitor_id
                         ).values_list("tool_id", flat=True)
                     ),
                 )

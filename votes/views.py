@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from core.pages import insist_on_fresh_pages
+from core.publishing import live_q
 from core.ratelimit import check_rate
 from core.views import not_found
 from votes.identity import (
@@ -56,7 +57,7 @@ PUBLISHED_TOOL = """
     SELECT tool.id, tool.slug, tool.name, coalesce(tally.ships, 0), coalesce(tally.skips, 0)
       FROM tools_tool tool
       LEFT JOIN votes_tally tally ON tally.tool_id = tool.id
-     WHERE tool.slug = %s AND tool.is_published
+     WHERE tool.slug = %s AND tool.status <> 'draft' AND tool.published_at <= now()
 """
 
 
@@ -165,7 +166,7 @@ def bookmarks_context(request: HttpRequest) -> dict:
     if not ids:
         return {"bookmarks": []}
     saved = Bookmark.objects.filter(
-        visitor_id=current_visitor_id(request), tool_id__in=ids, tool__is_published=True
+        live_q("tool__"), visitor_id=current_visitor_id(request), tool_id__in=ids
     ).select_related("tool")
     by_id = {bookmark.tool_id: bookmark.tool for bookmark in saved}
     return {"bookmarks": [by_id[pk] for pk in ids if pk in by_id]}

@@ -97,6 +97,18 @@ sub vcl_recv {
         unset req.http.Accept-Encoding;
     }
 
+    if (req.method == "POST" && req.url ~ "^/admin/[^?]+/import/$") {
+        # The admin's catalogue import takes a file: up to 2 MB, as MAX_ADMIN_IMPORT_BODY.
+        std.late_100_continue(true);
+        if (std.integer(req.http.Content-Length, 0) > 2097152) {
+            return (synth(413, "Request body too large"));
+        }
+        if (!std.cache_req_body(2MB)) {
+            return (synth(413, "Request body too large"));
+        }
+        return (pass);
+    }
+
     if (req.method != "GET" && req.method != "HEAD") {
         # Read the whole body here (at most 64 KB) so a slow upload never holds a gunicorn
         # worker; nothing the site accepts comes near that size. A client that asked

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tools.models import Category
 from verdicts.models import Review
@@ -38,9 +39,11 @@ def test_an_editors_review_shows_on_the_next_anonymous_view(client, reference_pa
             "score": "41",
             "verdict": "skip",
             "body": "Changed my mind after a week with it.",
-            "is_published": "on",
+            "status": "published",
             "published_at_0": "2026-11-20",
             "published_at_1": "10:00:00",
+            "reason": "A week of daily use changed the picture.",
+            "opened_at": timezone.now().isoformat(),
         },
     )
     assert response.status_code == 302
@@ -315,7 +318,7 @@ def test_a_moderators_deletion_clears_the_voters_pressed_button(client, referenc
 def test_the_bookmark_count_leaves_out_unpublished_tools(client, reference_pair):
     client.post("/tools/mistral-3b/bookmark/", {"action": "add"})
     client.post("/tools/code-llama-4/bookmark/", {"action": "add"})
-    reference_pair[0].is_published = False
+    reference_pair[0].status = "draft"
     reference_pair[0].save()
     from votes.identity import forget_visitor_state
 

@@ -78,6 +78,7 @@ def grow(panel, spread_over: list, *, tools: int, votes: int) -> None:
             entry_price="$10/mo",
             pricing_details="Free tier, then $10/mo",
             licence="Proprietary",
+            status="published",
         )
         for number in range(existing, tools)
     )

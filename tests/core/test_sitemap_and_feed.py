@@ -13,7 +13,7 @@ def test_the_sitemap_lists_tools_categories_reviewers_and_same_category_comparis
     client, reference_pair, neighbours
 ):
     elsewhere = ToolFactory(slug="elsewhere", category=CategoryFactory(slug="other"))
-    hidden = ToolFactory(slug="hidden", category=reference_pair[0].category, is_published=False)
+    hidden = ToolFactory(slug="hidden", category=reference_pair[0].category, status="draft")
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     urls = {loc.text for loc in ET.fromstring(response.content).findall("s:url/s:loc", NS)}

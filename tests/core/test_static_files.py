@@ -1,6 +1,7 @@
 """Static files: hashed names, gzip and brotli copies, served forever-cacheable by whitenoise."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.templatetags.static import static
@@ -9,7 +10,7 @@ from whitenoise.middleware import WhiteNoiseMiddleware
 
 MANIFEST = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "core.storage.MinifiedManifestStorage"},
 }
 
 
@@ -27,6 +28,10 @@ def test_css_is_hashed_and_compressed_and_small(collected):
     assert url.startswith("/static/css/site.") and url != "/static/css/site.css"
     name = collected / url.removeprefix("/static/")
     assert name.stat().st_size < 20 * 1024
+    # Served minified: no comments, smaller than the source people edit.
+    served = name.read_text()
+    assert "/*" not in served
+    assert len(served) < (settings.BASE_DIR / "static/css/site.css").stat().st_size * 0.95
     assert name.with_name(name.name + ".gz").exists()
     assert name.with_name(name.name + ".br").exists()
     htmx = collected / static("django_htmx/htmx-2.min.js").removeprefix("/static/")

@@ -182,9 +182,9 @@ def test_changed_verdicts_are_marked_as_updated(reference_pair, readers, mailout
 
 def test_unpublished_verdicts_and_tools_stay_out(reference_pair, readers, mailoutbox):
     code_llama, mistral = reference_pair
-    mistral.is_published = False
+    mistral.status = "draft"
     mistral.save()
-    Review.objects.filter(tool=code_llama, reviewer__slug="founder").update(is_published=False)
+    Review.objects.filter(tool=code_llama, reviewer__slug="founder").update(status="draft")
     send()
     body = mailoutbox[0].body
     assert "Mistral 3B" not in body

@@ -455,3 +455,22 @@ def test_oversized_request_headers_never_reach_the_app(stub_backend, varnish_for
         assert answer == b"" or answer.startswith(b"HTTP/1.1 400 "), answer[:80]
     assert stub_backend.hits("/") == 0
     assert varnish_for_stub.get("/").text == "home"
+
+
+def test_the_admin_catalogue_import_takes_a_file_up_to_2_mb(stub_backend, varnish_for_stub):
+    path = "/admin/tools/tool/import/"
+    stub_backend.answer(path, status=200, body="preview")
+    head = f"POST {path} HTTP/1.1\nHost: 127.0.0.1\nContent-Type: text/csv\n"
+    file = b"x" * 1_000_000
+    passed = send_raw(varnish_for_stub, head + f"Content-Length: {len(file)}\n", file)
+    assert passed is not None and passed.startswith(b"HTTP/1.1 200 ")
+    assert [len(r.body) for r in stub_backend.requests_for(path)] == [len(file)]
+    too_big = b"x" * 2_200_000
+    refused = send_raw(varnish_for_stub, head + f"Content-Length: {len(too_big)}\n", too_big)
+    assert refused is not None and refused.startswith(b"HTTP/1.1 413 ")
+    # Any other admin form keeps the 64 KB limit.
+    other = "/admin/tools/tool/add/"
+    head = f"POST {other} HTTP/1.1\nHost: 127.0.0.1\nContent-Type: text/plain\n"
+    refused = send_raw(varnish_for_stub, head + f"Content-Length: {len(file)}\n", file)
+    assert refused is not None and refused.startswith(b"HTTP/1.1 413 ")
+    assert stub_backend.hits(other) == 0

@@ -65,7 +65,7 @@ def test_a_misspelt_comparison_offers_the_corrected_one(client, reference_pair):
 
 
 def test_an_unpublished_tool_is_not_compared(client, reference_pair):
-    reference_pair[1].is_published = False
+    reference_pair[1].status = "draft"
     reference_pair[1].save()
     assert client.get("/compare/code-llama-4-vs-mistral-3b/").status_code == 404
     assert client.get("/tools/mistral-3b/").status_code == 404

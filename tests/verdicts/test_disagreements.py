@@ -45,7 +45,7 @@ def crowd(make_reviewed_tool):
     tool("Torn", SPLIT, ships=4, skips=16)  # a split panel, a decided crowd
     tool("Tied", SHIPS, ships=10, skips=10)  # no community majority
     tool("Unreviewed", (), ships=2, skips=30)  # the panel has not spoken
-    tool("Hidden", SHIPS, ships=0, skips=30, is_published=False)
+    tool("Hidden", SHIPS, ships=0, skips=30, status="draft")
 
 
 def sections(response) -> tuple[str, str]:

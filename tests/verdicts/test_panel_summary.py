@@ -52,7 +52,7 @@ def test_an_empty_panel_is_not_reviewed_yet(panel):
 
 def test_unpublished_reviews_and_inactive_reviewers_do_not_count(make_reviewed_tool, panel):
     tool = make_reviewed_tool((90, "ship"), (20, "skip"))
-    tool.reviews.filter(reviewer=panel[1]).update(is_published=False)
+    tool.reviews.filter(reviewer=panel[1]).update(status="draft")
     retired = ReviewerFactory(is_active=False)
     ReviewFactory(tool=tool, reviewer=retired, score=10, verdict="skip")
     summary = summary_of(tool)

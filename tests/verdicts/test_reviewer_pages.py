@@ -51,11 +51,11 @@ def hand_built_panel(panel, make_reviewed_tool):
     add_votes(three, ships=10, skips=10)
     # None of these may move a figure: an unpublished review, a retired critic whose skip
     # would break the builder's tie on "three", and a whole unpublished tool.
-    ReviewFactory(tool=three, reviewer=founder, score=99, verdict="ship", is_published=False)
+    ReviewFactory(tool=three, reviewer=founder, score=99, verdict="ship", status="draft")
     retired = ReviewerFactory(slug="retired", is_active=False)
     ReviewFactory(tool=three, reviewer=retired, score=10, verdict="skip")
     hidden = make_reviewed_tool(
-        (0, "skip"), (0, "skip"), (0, "skip"), (0, "skip"), name="Hidden", is_published=False
+        (0, "skip"), (0, "skip"), (0, "skip"), (0, "skip"), name="Hidden", status="draft"
     )
     add_votes(hidden, ships=30, skips=0)
     return panel

@@ -121,7 +121,7 @@ def test_it_rejects_get(client, tool):
 
 def test_it_404s_for_unknown_and_unpublished_tools(client, tool):
     assert client.post("/tools/nope/vote/", {"value": "ship"}).status_code == 404
-    hidden = ToolFactory(slug="hidden", is_published=False)
+    hidden = ToolFactory(slug="hidden", status="draft")
     assert client.post(f"/tools/{hidden.slug}/vote/", {"value": "ship"}).status_code == 404
     assert Vote.objects.count() == 0
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from core.publishing import Status
 from tools.models import Category, Tool
 from verdicts.models import Review, Reviewer
 from votes.models import Visitor, Vote
@@ -50,6 +51,7 @@ class Command(BaseCommand):
                     pricing_model=Tool.Pricing.FREEMIUM,
                     entry_price="$10/mo",
                     licence="Proprietary",
+                    status=Status.PUBLISHED,
                 )
                 for index in range(max(missing, 0))
             )

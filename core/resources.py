@@ -1,0 +1,140 @@
+"""What the catalogue's import and export (django-import-export) share: rows found by natural
+keys, strict values, every row validated, and no row saved unless every row is valid.
+
+The resources themselves: tools/resources.py, verdicts/resources.py. Rows are saved one by one
+with `save()`, so the model signals purge the cached pages they change, as any admin edit does.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.utils import timezone
+from import_export import resources, widgets
+from import_export.formats.base_formats import CSV, JSON
+
+# The file formats editors export and import, in the admin and from the command line.
+FORMATS = [CSV, JSON]
+
+
+class SlugWidget(widgets.ForeignKeyWidget):
+    """A related row named by its slug; an unknown slug is an error on this column."""
+
+    def __init__(self, model, field: str = "slug") -> None:
+        super().__init__(model, field)
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ObjectDoesNotExist:
+            name = self.model._meta.verbose_name
+            raise ValueError(f"No {name} has the {self.field} {value!r}.") from None
+
+
+class StrictBooleanWidget(widgets.BooleanWidget):
+    """1/0, true/false; anything else is an error, not a quiet False."""
+
+    def clean(self, value, row=None, **kwargs):
+        known = [*self.TRUE_VALUES, *self.FALSE_VALUES, *self.NULL_VALUES]
+        if isinstance(value, str):
+            value = value.strip()
+        if value not in known:
+            raise ValueError(f"{value!r} is not a yes or no: use 1 or 0 (or true or false).")
+        return super().clean(value, row, **kwargs)
+
+
+class IsoDateTimeWidget(widgets.Widget):
+    """ISO 8601 to the microsecond, so that an exported time imports back unchanged
+    (django-import-export's own widget writes whole seconds). A time without an offset is read
+    in the site's time zone; a date alone means midnight."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime.datetime):
+            moment = value
+        else:
+            try:
+                moment = datetime.datetime.fromisoformat(str(value).strip())
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not a date and time: write it as 2026-10-12 09:30 or as "
+                    "exported (2026-10-12T09:30:00+00:00)."
+                ) from None
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+    def render(self, value, obj=None, **kwargs):
+        return timezone.localtime(value).isoformat() if value else ""
+
+
+class CatalogueResource(resources.ModelResource):
+    """A resource whose rows are found by natural keys (`import_id_fields`, slugs), validated
+    whole (model `full_clean` plus `field_checks`), reported by field, and skipped when
+    nothing in them changed."""
+
+    # Field name -> checks run on the value the row sets, each raising ValidationError: rules the
+    # model keeps only as a table constraint, which Django reports away from the field.
+    field_checks: dict[str, list[Callable]] = {}
+
+    class Meta:
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._rows_by_key: dict[tuple, int] = {}
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if f.get_internal_type() == "BooleanField":
+            return StrictBooleanWidget
+        if f.get_internal_type() == "DateTimeField":
+            return IsoDateTimeWidget
+        return super().widget_from_django_field(f, default)
+
+    def before_import(self, dataset, **kwargs) -> None:
+        self._rows_by_key = {}
+
+    def before_import_row(self, row, row_number=None, **kwargs) -> None:
+        """A natural key twice in one file would make the second row overwrite the first."""
+        columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        key = tuple(str(row.get(column, "")).strip() for column in columns)
+        first = self._rows_by_key.setdefault(key, row_number)
+        if first != row_number:
+            raise ValidationError(
+                {self.get_import_id_fields()[0]: f"Row {first} has the same {', '.join(columns)}."}
+            )
+
+    def get_instance(self, instance_loader, row):
+        """An unknown slug in a key column is an error on that column, not a crash."""
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError as error:
+            for name in self.get_import_id_fields():
+                field = self.fields[name]
+                try:
+                    field.clean(row)
+                except ValueError as field_error:
+                    raise ValidationError({field.attribute: str(field_error)}) from None
+            raise ValidationError(str(error)) from None
+
+    def import_instance(self, instance, row, **kwargs) -> None:
+        errors: dict[str, list] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, checks in self.field_checks.items():
+            if name in errors or self.fields[name].column_name not in row:
+                continue
+            for check in checks:
+                try:
+                    check(getattr(instance, name))
+                except ValidationError as error:
+                    errors.setdefault(name, []).extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
