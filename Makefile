@@ -23,7 +23,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py loaddata demo
+	$(BIN)/python manage.py loaddata demo trust_demo
 
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: make createsuperuser, then /admin/)"

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "verdicts",
     "votes",
     "newsletter",
+    "trust",
 ]
 
 MIDDLEWARE = [
@@ -297,6 +298,15 @@ RATE_LIMITS = {
     # Admin sign-in attempts (passwords and second-factor codes) per address, counted before
     # either is checked; django-axes' lockout after AXES_FAILURE_LIMIT failures comes on top.
     "admin_login": {"ip": os.environ.get("RATE_LIMIT_ADMIN_LOGIN_IP", "10/m")},
+}
+
+# Sourced facts and corrections (trust/): a fact last checked more than this many days ago tells
+# visitors it may be out of date (and shows under "Needs re-check" in the admin); "Report an
+# error" is limited per address.
+FACT_STALE_DAYS = envint("FACT_STALE_DAYS", 90)
+RATE_LIMITS["correction"] = {
+    "ip": os.environ.get("RATE_LIMIT_CORRECTION_IP", "10/h"),
+    "visitor": "10/h",  # reports are anonymous: only the address counts
 }
 
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"

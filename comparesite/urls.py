@@ -37,6 +37,7 @@ urlpatterns = [
     path("preview/compare/<str:pair>/", tools.preview.preview_compare, name="preview_compare"),
     path("preview/tools/<slug:slug>/", tools.preview.preview_tool, name="preview_tool"),
     path("", include("votes.urls")),
+    path("", include("trust.urls")),
     path("newsletter/", include("newsletter.urls")),
 ]
 

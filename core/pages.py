@@ -68,7 +68,7 @@ from core.keys import Key
 logger = logging.getLogger(__name__)
 
 # What renders pages: a deploy that changes any of it starts from an empty shared page cache.
-RENDERING_SOURCES = ("core", "tools", "verdicts", "votes", "newsletter", "templates")
+RENDERING_SOURCES = ("core", "tools", "verdicts", "votes", "newsletter", "trust", "templates")
 SUFFIXES = {".py", ".html", ".txt", ".xml"}
 
 

@@ -85,9 +85,17 @@ class Publishable(models.Model):
             return Status.SCHEDULED.label
         return Status.PUBLISHED.label
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        item = super().from_db(db, field_names, values)
+        item._published_at_loaded = dict(zip(field_names, values, strict=False)).get("published_at")
+        return item
+
     def clean_publishing(self) -> None:
-        """A schedule needs a time to come; publishing "now" with a future time schedules it."""
-        if self.status == Status.SCHEDULED and self.published_at <= timezone.now():
+        """A new schedule needs a time to come (one whose time has come is simply live);
+        publishing "now" with a future time schedules it."""
+        rescheduled = self.published_at != getattr(self, "_published_at_loaded", None)
+        if self.status == Status.SCHEDULED and rescheduled and self.published_at <= timezone.now():
             raise ValidationError(
                 {"published_at": "A scheduled item needs a publish time in the future."}
             )

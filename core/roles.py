@@ -38,12 +38,21 @@ ROLES: dict[str, list[str]] = {
         # The public verdict history: written by saves; editors may correct a reason.
         "verdicts.view_verdictchange",
         "verdicts.change_verdictchange",
+        # Facts carry when and where they were checked; readers' error reports are answered.
+        "trust.view_factcheck",
+        "trust.add_factcheck",
+        "trust.change_factcheck",
+        "trust.delete_factcheck",
+        "trust.view_correction",
+        "trust.change_correction",
         "votes.view_vote",
         "votes.view_bookmark",
         "votes.view_visitor",
     ],
     # Look after what the community writes.
     "Moderators": [
+        "trust.view_correction",
+        "trust.change_correction",
         "votes.view_vote",
         "votes.delete_vote",
         "votes.view_visitor",

@@ -1,4 +1,5 @@
-"""Apps import one way: core <- verdicts, votes <- tools <- newsletter (comparesite on top)."""
+"""Apps import one way: core <- verdicts, votes, trust <- tools <- newsletter (comparesite on
+top)."""
 
 import ast
 from pathlib import Path
@@ -11,7 +12,8 @@ ALLOWED = {
     "core": set(),
     "verdicts": {"core"},
     "votes": {"core"},
-    "tools": {"core", "verdicts", "votes"},
+    "trust": {"core"},
+    "tools": {"core", "verdicts", "votes", "trust"},
     "newsletter": {"core", "verdicts", "votes", "tools"},
 }
 

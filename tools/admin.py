@@ -22,6 +22,7 @@ from tools.compare import canonical_pair
 from tools.editing import changes_since, lock_tool, now_stamp, parse_stamp
 from tools.models import Category, Tool
 from tools.resources import ToolResource
+from trust.admin import FactCheckInline, NeedsRecheckFilter
 from verdicts.forms import ReviewForm
 from verdicts.models import Review, Reviewer
 from verdicts.panel import VERDICT_LABELS
@@ -214,7 +215,7 @@ class CategoryAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
 class ToolAdmin(NoBulkDeleteUnlessSuperuser, CatalogueImportExport, SimpleHistoryAdmin):
     resource_classes = [ToolResource]
     form = ToolForm
-    inlines = [ReviewInline]
+    inlines = [ReviewInline, FactCheckInline]
     list_display = (
         "name",
         "category",
@@ -225,7 +226,7 @@ class ToolAdmin(NoBulkDeleteUnlessSuperuser, CatalogueImportExport, SimpleHistor
         "state_display",
         "updated_at",
     )
-    list_filter = (StateFilter, "category", PanelVerdictFilter, "pricing_model")
+    list_filter = (StateFilter, "category", PanelVerdictFilter, "pricing_model", NeedsRecheckFilter)
     list_select_related = ("category",)
     search_fields = ("name", "slug", "maker", "tagline")
     ordering = ("name",)

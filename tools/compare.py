@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.publishing import live_q
 from tools.models import Tool
+from trust.facts import checks_by_fact
+from trust.models import Fact, FactCheck
 from verdicts.models import Review, Reviewer
 
 SEPARATOR = "-vs-"
@@ -50,6 +52,11 @@ class Row:
     values: list[str]
     stronger: int | None = None
     edge: str = "Stronger"
+    checks: list[FactCheck | None] = field(default_factory=list)  # how each value was checked
+
+    @property
+    def cells(self) -> list[tuple[str, FactCheck | None]]:
+        return list(zip(self.values, self.checks or [None] * len(self.values), strict=True))
 
 
 def _stronger(scores: list[float | None]) -> int | None:
@@ -75,23 +82,39 @@ FREE_TIERS = {Tool.Pricing.FREE, Tool.Pricing.FREEMIUM, Tool.Pricing.OPEN_SOURCE
 
 
 def decision_rows(tools: list[Tool]) -> list[Row]:
-    """The facts that tell these tools apart, the better side marked where a fact ranks.
+    """The facts that tell these tools apart, the better side marked where a fact ranks, each
+    with how it was checked (the tools carry trust.facts.trust_annotations()).
 
     The panel's verdict and average sit in each tool's header, the tagline on its card: not
     repeated here. Category only when the tools differ in it."""
+    checks = [checks_by_fact(tool) for tool in tools]
+
+    def checked(fact: str) -> list[FactCheck | None]:
+        return [found.get(fact) for found in checks]
+
     prices = [monthly_price(tool.entry_price) for tool in tools]
     cheaper = _stronger([-price if price is not None else None for price in prices])
     free = [tool.pricing_model in FREE_TIERS for tool in tools]
     rows = [
-        Row("Entry price", [tool.entry_price for tool in tools], cheaper, edge="Cheaper"),
+        Row(
+            "Entry price",
+            [tool.entry_price for tool in tools],
+            cheaper,
+            edge="Cheaper",
+            checks=checked(Fact.PRICING),
+        ),
         Row(
             "Free tier",
             ["Yes" if has else "No" for has in free],
             free.index(True) if free.count(True) == 1 else None,
             edge="Only one",
         ),
-        Row("Licence", [tool.licence or "Not stated" for tool in tools]),
-        Row("Maker", [tool.maker for tool in tools]),
+        Row(
+            "Licence",
+            [tool.licence or "Not stated" for tool in tools],
+            checks=checked(Fact.LICENCE),
+        ),
+        Row("Maker", [tool.maker for tool in tools], checks=checked(Fact.MAKER)),
     ]
     if len({tool.category_id for tool in tools}) > 1:
         rows.append(Row("Category", [tool.category.name for tool in tools]))

@@ -32,6 +32,7 @@ from tools.models import Category, OldSlug, Tool
 from tools.popularity import popular_comparisons, record_view_once
 from tools.seo import software_application
 from tools.verdict import compare_verdict
+from trust.facts import trust_annotations, trust_record
 from verdicts.calibration import COMMUNITY_QUORUM
 from verdicts.models import VerdictChange
 from verdicts.panel import SHIP, SKIP, SPLIT
@@ -175,7 +176,13 @@ def compare_page(request: HttpRequest, pair: str) -> Page | HttpResponse:
             return redirect("tools:detail", slug=slugs[0], permanent=True)
         return redirect("tools:compare", pair=canonical_pair(slugs), permanent=True)
 
-    found = {t.slug: t for t in Tool.objects.published().for_cards().filter(slug__in=slugs)}
+    found = {
+        tool.slug: tool
+        for tool in Tool.objects.published()
+        .for_cards()
+        .annotate(**trust_annotations())
+        .filter(slug__in=slugs)
+    }
     if missing := [slug for slug in slugs if slug not in found]:
         return compare_not_found(request, slugs, missing)
     tools = [found[slug] for slug in slugs]
@@ -246,7 +253,13 @@ def compare_viewed(request: HttpRequest, pair: str) -> HttpResponse:
 
 
 def tool_detail_page(request: HttpRequest, slug: str) -> Page | HttpResponse:
-    tool = Tool.objects.published().for_cards().filter(slug=slug).first()
+    tool = (
+        Tool.objects.published()
+        .for_cards()
+        .annotate(**trust_annotations(corrections=True))
+        .filter(slug=slug)
+        .first()
+    )
     if tool is None:
         renamed = OldSlug.objects.filter(live_q("tool__"), slug=slug).select_related("tool").first()
         if renamed is not None:
@@ -267,6 +280,7 @@ def tool_detail_page(request: HttpRequest, slug: str) -> Page | HttpResponse:
         "others": others,
         "picker_selected": [tool.name, ""],
         "verdict_changes": list(VerdictChange.objects.public().filter(tool=tool)[:12]),
+        "trust": trust_record(tool),
         "structured_data": software_application(tool, reviews_of(tool, rows), absolute(tool)),
     }
     return Page("tools/tool_detail.html", context, [*shown([tool]), keys.PANEL])

@@ -91,6 +91,8 @@ def methodology(request: HttpRequest) -> Page:
         "minimum_votes": settings.COMMUNITY_MINIMUM_VOTES,
         "tally_window": settings.TALLY_WINDOW_SECONDS,
         "vote_limits": settings.RATE_LIMITS["vote"],
+        "fact_stale_days": settings.FACT_STALE_DAYS,
+        "correction_limit": settings.RATE_LIMITS["correction"]["ip"],
         "changes": list(MethodChange.objects.all()[:50]),
     }
     return Page("verdicts/methodology.html", context, [keys.PANEL, keys.METHOD])

@@ -81,7 +81,7 @@ def production_env(port: int, static_root: Path, database_url: str, **overrides:
 
 
 def load_demo(env: dict) -> None:
-    for command in (["migrate", "--noinput", "-v0"], ["loaddata", "demo", "-v0"]):
+    for command in (["migrate", "--noinput", "-v0"], ["loaddata", "demo", "trust_demo", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
 
 

@@ -368,3 +368,19 @@ def test_moving_a_review_refreshes_the_old_tools_page(client, reference_pair):
 def test_the_sitemap_is_kept_a_minute_at_most(client, reference_pair):
     response = client.get("/sitemap.xml")
     assert "max-age=60" in response["Cache-Control"]
+
+
+def test_a_schedule_in_the_past_is_refused_on_its_field_but_a_due_one_saves(alice):
+    tool = ToolFactory(status="draft")
+    data = form_data(alice.get(change_url(tool)))
+    data.update({"status": "scheduled", "published_at_0": "2020-01-01", "published_at_1": "10:00"})
+    response = alice.post(change_url(tool), data)
+    assert response.status_code == 200
+    assert "in the future" in str(response.context["adminform"].form.errors["published_at"])
+    # A schedule whose time has come is simply live: saving it again is no error.
+    Tool.objects.filter(pk=tool.pk).update(
+        status="scheduled", published_at=timezone.now() - timedelta(minutes=5)
+    )
+    data = form_data(alice.get(change_url(tool)))
+    data["tagline"] = "Edited after going live"
+    assert alice.post(change_url(tool), data).status_code == 302

@@ -33,7 +33,7 @@ def test_subscribing_changes_nothing_on_the_cached_page(reference_pair):
     assert second.get(path).content == first_page
     # The box holds no per-visitor state: the "check your inbox" answer comes from the POST.
     box = again[again.index('id="newsletter-box"') :]
-    assert "Get the next comparison in your inbox" in box
+    assert "Weekly verdicts by email" in box
     assert "ada@example.com" not in again
 
 

@@ -45,7 +45,7 @@ def test_it_shows_every_fact_of_the_reference_page(client, reference_pair):
         "Developer Tools",
         "The critics' scores",
         "Why the critics say so",
-        "Get the next comparison in your inbox",
+        "Weekly verdicts by email",
         "Loading bookmarks…",  # then htmx fetches the panel (tests/votes/test_bookmarks.py)
     ]:
         assert fact in text, fact

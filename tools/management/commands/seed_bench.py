@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--votes", type=int, default=100_000)
 
     def handle(self, *args, tools: int, votes: int, **options):
-        call_command("loaddata", "demo", verbosity=0)
+        call_command("loaddata", "demo", "trust_demo", verbosity=0)
         rng = random.Random(42)
         with transaction.atomic():
             for order, (name, slug, lens) in enumerate(EXTRA_REVIEWERS, start=5):
