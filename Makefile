@@ -24,6 +24,9 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py loaddata demo trust_demo
+	@# A first revision of each demo tool and review, so the admin's History has a baseline to
+	@# compare edits with (skipped once any exists).
+	$(BIN)/python manage.py populate_history --auto -v0 2>&1 | grep -v "^Existing history found" || true
 
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: make createsuperuser, then /admin/)"

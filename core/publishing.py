@@ -94,7 +94,9 @@ class Publishable(models.Model):
     def clean_publishing(self) -> None:
         """A new schedule needs a time to come (one whose time has come is simply live);
         publishing "now" with a future time schedules it."""
-        rescheduled = self.published_at != getattr(self, "_published_at_loaded", None)
+        loaded = getattr(self, "_published_at_loaded", None)
+        # The admin edits to the second: a time within a second of the stored one is unchanged.
+        rescheduled = loaded is None or abs((self.published_at - loaded).total_seconds()) >= 1
         if self.status == Status.SCHEDULED and rescheduled and self.published_at <= timezone.now():
             raise ValidationError(
                 {"published_at": "A scheduled item needs a publish time in the future."}

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -264,6 +265,18 @@ class ToolAdmin(NoBulkDeleteUnlessSuperuser, CatalogueImportExport, SimpleHistor
         for review_form in formset.forms:
             review_form.instance._changed_by = request.user
         super().save_formset(request, form, formset, change)
+
+    def response_add(self, request: HttpRequest, obj: Tool, post_url_continue=None):
+        if "_viewonsite" in request.POST:
+            self.message_user(request, f"Saved “{obj}”.", messages.SUCCESS)
+            return redirect(self.view_on_site(obj))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Tool):
+        if "_viewonsite" in request.POST:
+            self.message_user(request, f"Saved “{obj}”.", messages.SUCCESS)
+            return redirect(self.view_on_site(obj))
+        return super().response_change(request, obj)
 
     def view_on_site(self, tool: Tool) -> str:
         """The live page, or the staff preview while the tool is a draft or scheduled."""

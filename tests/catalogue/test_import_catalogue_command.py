@@ -237,3 +237,14 @@ def test_an_import_refreshes_the_cached_pages_it_changes(client, write_csv, refe
     )
     run(path)
     assert "Sharper than ever" in client.get(url).content.decode()
+
+
+def test_an_import_is_recorded_in_the_revision_history(write_csv, panel, coding):
+    run(write_csv("tools.csv", TOOL_HEADER, tool_row("aider", "coding")))
+    tool = Tool.objects.get(slug="aider")
+    assert [record.history_type for record in tool.history.all()] == ["+"]
+    changed = tool_row("aider", "coding", tagline="Pair programming in your terminal")
+    run(write_csv("tools.csv", TOOL_HEADER, changed))
+    latest = tool.history.first()
+    assert (latest.history_type, latest.tagline) == ("~", "Pair programming in your terminal")
+    assert latest.diff_against(latest.prev_record).changed_fields == ["tagline"]

@@ -384,3 +384,27 @@ def test_a_schedule_in_the_past_is_refused_on_its_field_but_a_due_one_saves(alic
     data = form_data(alice.get(change_url(tool)))
     data["tagline"] = "Edited after going live"
     assert alice.post(change_url(tool), data).status_code == 302
+
+
+def test_save_and_view_on_site_goes_to_the_page_or_its_preview(alice, reference_pair):
+    draft = ToolFactory(slug="drafty", status="draft")
+    page = alice.get(change_url(draft))
+    assert 'name="_viewonsite"' in page.content.decode()
+    data = form_data(page)
+    data["_viewonsite"] = "Save and view on site"
+    response = alice.post(change_url(draft), data)
+    assert (response.status_code, response["Location"]) == (302, "/preview/tools/drafty/")
+    live = reference_pair[0]
+    data = form_data(alice.get(change_url(live)))
+    data["_viewonsite"] = "Save and view on site"
+    assert alice.post(change_url(live), data)["Location"] == "/tools/code-llama-4/"
+
+
+def test_staff_get_a_preview_link_on_compare_pages_and_readers_do_not(
+    alice, client, reference_pair
+):
+    url = "/compare/code-llama-4-vs-mistral-3b/"
+    link = 'href="/preview/compare/code-llama-4-vs-mistral-3b/"'
+    assert link not in client.get(url).content.decode()  # anonymous, and cached as such
+    assert link in alice.get(url).content.decode()
+    assert link not in client.get(url).content.decode()
