@@ -59,11 +59,18 @@ def second_factor(request: HttpRequest) -> SecondFactor:
     return request._second_factor
 
 
+def staff_may_enter(request: HttpRequest) -> bool:
+    """Whether a staff member may see staff-only pages (the admin, previews of drafts): signed
+    in with their second factor, or without one where it is not yet required of them."""
+    return second_factor(request) in (SecondFactor.GIVEN, SecondFactor.MAY_SET_UP)
+
+
 def _second_factor(request: HttpRequest) -> SecondFactor:
     user = request.user
     if not (user.is_active and user.is_staff):
         return SecondFactor.NOT_STAFF
-    if user.is_verified():
+    # Set by django-otp's middleware; a request answered before it ran is unverified.
+    if getattr(user, "is_verified", lambda: False)():
         return SecondFactor.GIVEN
     if django_otp.user_has_device(user):
         return SecondFactor.ASKED
@@ -80,7 +87,7 @@ class ShiplistAdminSite(admin.AdminSite):
             return False
         if request.path == reverse("admin:logout", current_app=self.name):
             return True  # signing out needs no second factor
-        return second_factor(request) in (SecondFactor.GIVEN, SecondFactor.MAY_SET_UP)
+        return staff_may_enter(request)
 
     def each_context(self, request: HttpRequest) -> dict:
         context = super().each_context(request)

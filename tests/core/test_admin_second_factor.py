@@ -239,3 +239,16 @@ def test_a_superuser_can_remove_a_lost_device_and_sees_no_keys(client, enrolled,
     )
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_drafts_preview_needs_the_second_factor_too(client, superuser, verified_login):
+    from tests.factories import ToolFactory
+
+    ToolFactory(name="Drafty", slug="drafty", status="draft")
+    preview = reverse("preview_tool", args=["drafty"])
+    sign_in(client)  # the password only
+    assert client.get(preview).status_code == 404
+    verified_login(client, superuser)
+    response = client.get(preview)
+    assert response.status_code == 200
+    assert "Drafty" in response.content.decode()
