@@ -308,6 +308,12 @@ RATE_LIMITS["correction"] = {
     "ip": os.environ.get("RATE_LIMIT_CORRECTION_IP", "10/h"),
     "visitor": "10/h",  # reports are anonymous: only the address counts
 }
+# New votes counted from one address on one tool in a day (a shared-cache counter checked
+# before the write); more are refused with a 429. Changing or withdrawing a vote is not new.
+VOTES_PER_ADDRESS_PER_TOOL_PER_DAY = envint("VOTES_PER_ADDRESS_PER_TOOL_PER_DAY", 3)
+# The moderation view (admin) lists as a burst this many votes or more on one tool from one
+# address hash within one minute.
+VOTE_BURST_MINIMUM = envint("VOTE_BURST_MINIMUM", 2)
 
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # Django's CSRF middleware is there, as the subclass core.csrf.FetchMetadataCsrfMiddleware,

@@ -45,3 +45,14 @@ def check_rate(request: HttpRequest, scope: str, visitor_id: int | None) -> Refu
             429, "That's a lot of clicks in a short time. Please wait a minute and try again."
         )
     return None
+
+
+def check_allowance(request: HttpRequest, *, group: str, rate: str, message: str) -> Refusal | None:
+    """Count this request against one address's allowance in `group` (e.g. new votes on one
+    tool, "3/d"), before anything is written; `message` says why when it is used up."""
+    try:
+        limited = is_ratelimited(request, group=group, key="ip", rate=rate, increment=True)
+    except Exception:
+        logger.exception("rate limit store unavailable; refusing %s", group)
+        return Refusal(503, "We can't record that right now. Please try again in a minute.")
+    return Refusal(429, message) if limited else None

@@ -53,6 +53,7 @@ ROLES: dict[str, list[str]] = {
     "Moderators": [
         "trust.view_correction",
         "trust.change_correction",
+        "votes.moderate_votes",
         "votes.view_vote",
         "votes.delete_vote",
         "votes.view_visitor",

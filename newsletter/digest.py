@@ -151,6 +151,7 @@ def disagreements(tools: list[Tool]) -> list[Tool]:
         for tool in tools
         if tool.panel.verdict in (SHIP, SKIP)
         and tool.community.total >= DISAGREEMENT_MIN_VOTES
+        and tool.community.is_shown
         and tool.community.majority not in (None, tool.panel.verdict)
     ]
     found.sort(key=lambda tool: -tool.community.total)

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -76,6 +77,20 @@ class StaleFormCheck(forms.ModelForm):
                 ),
                 code="stale",
             )
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label="Publish time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Site time. The tools go live then, and not before.",
+    )
+
+    def clean_publish_at(self):
+        when = self.cleaned_data["publish_at"]
+        if when <= timezone.now():
+            raise ValidationError("Pick a time in the future (to publish now, use Publish now).")
+        return when
 
 
 class ToolForm(StaleFormCheck):
@@ -236,7 +251,7 @@ class ToolAdmin(NoBulkDeleteUnlessSuperuser, CatalogueImportExport, SimpleHistor
     readonly_fields = ("on_the_site", "created_at", "updated_at")
     autocomplete_fields = ("category",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ("publish_now", "make_draft")
+    actions = ("publish_now", "schedule", "make_draft")
     fieldsets = (
         ("Publishing", {"fields": ("status", "published_at", "on_the_site", "opened_at")}),
         (
@@ -338,6 +353,32 @@ class ToolAdmin(NoBulkDeleteUnlessSuperuser, CatalogueImportExport, SimpleHistor
             tool.save(update_fields=["status", "updated_at"])
             count += 1
         self.message_user(request, f"Moved {count} tool(s) back to draft.", messages.SUCCESS)
+
+    @admin.action(description="Schedule…", permissions=["change"])
+    def schedule(self, request: HttpRequest, queryset: QuerySet):
+        """Asks for a publish time (a second page), then schedules every selected tool."""
+        form = ScheduleForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            when = form.cleaned_data["publish_at"]
+            for tool in queryset:
+                tool.status, tool.published_at = Status.SCHEDULED, when
+                tool.save(update_fields=["status", "published_at", "updated_at"])
+            self.message_user(
+                request,
+                f"Scheduled {queryset.count()} tool(s) for "
+                f"{timezone.localtime(when):%d %b %Y %H:%M}.",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Schedule tools",
+            "tools": queryset,
+            "form": form,
+            "opts": self.opts,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/tools/tool/schedule.html", context)
 
     @admin.display(description="Panel", ordering="panel_verdict")
     def panel_summary(self, tool: Tool) -> str:

@@ -6,17 +6,20 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from django.db.models import F, QuerySet
 from django.http import QueryDict
 
 from tools.models import Category, Tool
 from verdicts.panel import VERDICT_LABELS
+from votes.tally import wilson_expression
 
 SORTS = {
     "panel": ("Panel ship %", (F("panel_ship_percent").desc(nulls_last=True), "name")),
+    # The Wilson lower bound, not the raw share: 3 ship votes of 3 do not outrank 90 of 100
+    # (votes/tally.py). Tools below the vote minimum have none and come last.
     "community": (
-        "Community ship %",
-        (F("community_ship_percent").desc(nulls_last=True), "name"),
+        "Community ship share",
+        (F("community_rank").desc(nulls_last=True), "name"),
     ),
     "score": ("Average panel score", (F("panel_average_score").desc(nulls_last=True), "name")),
     "newest": ("Newest", (F("release_date").desc(nulls_last=True), "-created_at", "name")),
@@ -85,18 +88,7 @@ class DirectoryQuery:
 
 
 def directory_queryset() -> QuerySet:
-    community_total = F("community_ships") + F("community_skips")
-    return (
-        Tool.objects.published()
-        .for_cards()
-        .annotate(
-            community_ship_percent=Case(
-                When(community_ships=0, community_skips=0, then=Value(None)),
-                default=F("community_ships") * 100.0 / community_total,
-                output_field=FloatField(),
-            )
-        )
-    )
+    return Tool.objects.published().for_cards().alias(community_rank=wilson_expression())
 
 
 def filter_choices() -> dict:

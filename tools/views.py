@@ -33,7 +33,7 @@ from tools.popularity import popular_comparisons, record_view_once
 from tools.seo import software_application
 from tools.verdict import compare_verdict
 from trust.facts import trust_annotations, trust_record
-from verdicts.calibration import COMMUNITY_QUORUM
+from verdicts.calibration import community_quorum
 from verdicts.models import VerdictChange
 from verdicts.panel import SHIP, SKIP, SPLIT
 
@@ -401,6 +401,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @public_page()
 def disagreements(request: HttpRequest) -> Page:
     """Tools with enough community votes whose panel verdict and community majority differ."""
+    quorum = community_quorum()  # never fewer votes than the site shows a share for
     community_votes = F("community_ships") + F("community_skips")
     tools = list(
         Tool.objects.published()
@@ -417,7 +418,7 @@ def disagreements(request: HttpRequest) -> Page:
                 F("panel_ship_percent") - F("community_ships") * 100.0 / NullIf(community_votes, 0)
             ),
         )
-        .filter(community_votes__gte=COMMUNITY_QUORUM)
+        .filter(community_votes__gte=quorum)
         .filter(
             Q(community_majority=SHIP, panel_verdict__in=[SKIP, SPLIT])
             | Q(community_majority=SKIP, panel_verdict__in=[SHIP, SPLIT])
@@ -427,6 +428,6 @@ def disagreements(request: HttpRequest) -> Page:
     context = {
         "opposed": [tool for tool in tools if tool.panel_verdict != SPLIT],
         "split": [tool for tool in tools if tool.panel_verdict == SPLIT],
-        "quorum": COMMUNITY_QUORUM,
+        "quorum": quorum,
     }
     return Page("verdicts/disagreements.html", context, [keys.TOOLS, keys.PANEL, keys.TALLIES])

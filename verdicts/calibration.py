@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import (
     Aggregate,
     Avg,
@@ -37,6 +38,12 @@ from verdicts.panel import SHIP
 
 # Below this many votes a community majority is noise, not an opinion worth comparing with.
 COMMUNITY_QUORUM = 20
+
+
+def community_quorum() -> int:
+    """COMMUNITY_QUORUM, or the site's minimum for showing a share if that is higher: no figure
+    is compared with a community the site does not show a share for."""
+    return max(COMMUNITY_QUORUM, settings.COMMUNITY_MINIMUM_VOTES)
 
 
 @dataclass(frozen=True)
@@ -104,10 +111,11 @@ def calibration_for(reviewers: Iterable[Reviewer]) -> dict[int, Calibration]:
     Ship rate and average score cover all their counted reviews. Panel agreement: the share of
     tools where their verdict matches the majority of the *other* active reviewers (tools where
     the others tie, or nobody else reviewed, are left out). Community agreement: the share of
-    tools with at least COMMUNITY_QUORUM votes and a community majority where their verdict
+    tools with at least community_quorum() votes and a community majority where their verdict
     matches it. A reviewer with no counted review gets an empty Calibration.
     """
     reviewer_ids = [reviewer.pk for reviewer in reviewers]
+    quorum = community_quorum()
     # Each lean is one correlated subquery; multiplied by the review's own stance (+1 ship,
     # -1 skip) it is positive where the review sides with that majority.
     rows = (
@@ -132,10 +140,10 @@ def calibration_for(reviewers: Iterable[Reviewer]) -> dict[int, Calibration]:
             panel_comparable=Count("pk", filter=~Q(panel_lean=0)),
             panel_agreements=Count("pk", filter=Q(panel_accord__gt=0)),
             community_comparable=Count(
-                "pk", filter=Q(community_votes__gte=COMMUNITY_QUORUM) & ~Q(community_lean=0)
+                "pk", filter=Q(community_votes__gte=quorum) & ~Q(community_lean=0)
             ),
             community_agreements=Count(
-                "pk", filter=Q(community_votes__gte=COMMUNITY_QUORUM, community_accord__gt=0)
+                "pk", filter=Q(community_votes__gte=quorum, community_accord__gt=0)
             ),
         )
     )

@@ -6,10 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from core import keys
+from core.numbers import WILSON_CONFIDENCE_PERCENT, round_half_up, wilson_lower_bound
 from core.pages import Page, public_page
 from core.publishing import live_q
 from core.views import not_found
-from verdicts.calibration import COMMUNITY_QUORUM, calibration_for
+from verdicts.calibration import calibration_for, community_quorum
 from verdicts.models import MethodChange, Reviewer
 
 REVIEWS_PER_PAGE = 24
@@ -26,7 +27,7 @@ def panel(request: HttpRequest) -> Page:
     figures = calibration_for(reviewers)
     context = {
         "cards": [(reviewer, figures[reviewer.pk]) for reviewer in reviewers],
-        "quorum": COMMUNITY_QUORUM,
+        "quorum": community_quorum(),
     }
     return Page("verdicts/panel.html", context, SHOWN)
 
@@ -64,7 +65,7 @@ def reviewer_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
     context = {
         "reviewer": reviewer,
         "calibration": calibration_for([reviewer])[reviewer.pk],
-        "quorum": COMMUNITY_QUORUM,
+        "quorum": community_quorum(),
         "categories": [
             option for option in categories if option.verdict_count or option == category
         ],
@@ -93,6 +94,11 @@ def methodology(request: HttpRequest) -> Page:
         "vote_limits": settings.RATE_LIMITS["vote"],
         "fact_stale_days": settings.FACT_STALE_DAYS,
         "correction_limit": settings.RATE_LIMITS["correction"]["ip"],
+        "vote_allowance": settings.VOTES_PER_ADDRESS_PER_TOOL_PER_DAY,
+        "burst_minimum": settings.VOTE_BURST_MINIMUM,
+        "wilson_confidence": WILSON_CONFIDENCE_PERCENT,
+        "wilson_few": round_half_up(100 * wilson_lower_bound(3, 3)),
+        "wilson_many": round_half_up(100 * wilson_lower_bound(90, 100)),
         "changes": list(MethodChange.objects.all()[:50]),
     }
     return Page("verdicts/methodology.html", context, [keys.PANEL, keys.METHOD])

@@ -37,8 +37,17 @@ class Vote(models.Model):
     value = models.CharField(max_length=4, choices=Value.choices)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Keyed hashes of where the vote came from, for moderators to see bursts: never the address
+    # itself, and a key that changes every day (votes/fingerprints.py).
+    address_hash = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
+    agent_hash = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
+        permissions = [("moderate_votes", "Can find and remove bursts of votes")]
         constraints = [
             models.UniqueConstraint(
                 fields=["visitor", "tool"], name="one_vote_per_visitor_and_tool"
@@ -50,6 +59,7 @@ class Vote(models.Model):
         indexes = [
             models.Index(fields=["tool", "value"]),
             models.Index(fields=["tool", "-created_at"]),
+            models.Index(fields=["-created_at"], name="vote_recent"),
         ]
 
     def __str__(self) -> str:

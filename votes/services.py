@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core import keys
 from core.purge import purge
+from votes.fingerprints import Fingerprint
 from votes.identity import forget_visitor_state
 from votes.models import Bookmark, Vote
 
 CLEAR = "clear"
 VOTE_VALUES = (Vote.Value.SHIP, Vote.Value.SKIP, CLEAR)
 BOOKMARK_ACTIONS = ("add", "remove")
+NO_FINGERPRINT = Fingerprint(address_hash="", agent_hash="")
 
 
 # One statement each, so that outside a transaction a vote is a single round trip and holds
@@ -20,8 +22,9 @@ BOOKMARK_ACTIONS = ("add", "remove")
 # Postgres runs it: on a popular tool every voter queues on that tally row. A repeated vote
 # matches the WHERE clause of neither and writes nothing.
 UPSERT_VOTE = """
-    INSERT INTO votes_vote (visitor_id, tool_id, value, created_at, updated_at)
-    VALUES (%(visitor)s, %(tool)s, %(value)s, %(now)s, %(now)s)
+    INSERT INTO votes_vote
+        (visitor_id, tool_id, value, created_at, updated_at, address_hash, agent_hash)
+    VALUES (%(visitor)s, %(tool)s, %(value)s, %(now)s, %(now)s, %(address)s, %(agent)s)
     ON CONFLICT (visitor_id, tool_id) DO UPDATE
         SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
         WHERE votes_vote.value <> EXCLUDED.value
@@ -34,15 +37,25 @@ def tally_keys(tool_id: int) -> list[keys.Key]:
     return [keys.tally(tool_id), keys.TALLIES]
 
 
-def cast_vote(*, visitor_id: int, tool_id: int, value: str) -> None:
+def cast_vote(
+    *, visitor_id: int, tool_id: int, value: str, fingerprint: Fingerprint = NO_FINGERPRINT
+) -> None:
     """Set the visitor's vote on the tool to `value` (ship, skip), or withdraw it (clear).
 
     Sets state, never toggles: repeating a request changes nothing, and parallel requests by
-    one visitor end in one row (INSERT ... ON CONFLICT).
+    one visitor end in one row (INSERT ... ON CONFLICT). A new row keeps `fingerprint`; a
+    changed vote keeps the one it was first cast with.
     """
     if value not in VOTE_VALUES:
         raise ValueError(f"not a vote: {value!r}")
-    params = {"visitor": visitor_id, "tool": tool_id, "value": value, "now": timezone.now()}
+    params = {
+        "visitor": visitor_id,
+        "tool": tool_id,
+        "value": value,
+        "now": timezone.now(),
+        "address": fingerprint.address_hash,
+        "agent": fingerprint.agent_hash,
+    }
     with connection.cursor() as cursor:
         cursor.execute(WITHDRAW_VOTE if value == CLEAR else UPSERT_VOTE, params)
     purge(tally_keys(tool_id))
@@ -60,3 +73,23 @@ def set_bookmark(*, visitor_id: int, tool_id: int, action: str) -> None:
             [Bookmark(visitor_id=visitor_id, tool_id=tool_id)], ignore_conflicts=True
         )
     forget_visitor_state(visitor_id)
+
+
+def remove_votes(*, vote_ids: list[int]) -> int:
+    """Delete these votes (a moderator removing a burst) in one statement; returns how many.
+
+    The tally trigger takes them off the figures in the same statement; the pages showing
+    those figures are purged once per tool, not once per vote as the model signals would."""
+    if not vote_ids:
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM votes_vote WHERE id = ANY(%s) RETURNING tool_id, visitor_id",
+            [list(vote_ids)],
+        )
+        removed = cursor.fetchall()
+        for tool_id in sorted({tool_id for tool_id, _ in removed}):
+            purge(tally_keys(tool_id))
+        for visitor_id in {visitor_id for _, visitor_id in removed}:
+            forget_visitor_state(visitor_id)
+    return len(removed)

@@ -14,6 +14,8 @@ from core.pages import insist_on_fresh_pages
 from core.publishing import live_q
 from core.ratelimit import check_rate
 from core.views import not_found
+from votes.allowance import charge_new_vote, remember_charged
+from votes.fingerprints import fingerprint
 from votes.identity import (
     act_as_visitor,
     bookmarked_tool_ids,
@@ -101,10 +103,19 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(accepted, HttpResponse):
         return accepted
     tool, value = accepted
+    refusal, charged = charge_new_vote(request, tool_id=tool.pk, tool_name=tool.name, value=value)
+    if refusal:
+        return refuse(request, tool, refusal.message, status=refusal.status)
 
-    act_as_visitor(
-        request, lambda visitor_id: cast_vote(visitor_id=visitor_id, tool_id=tool.pk, value=value)
+    seen_from = fingerprint(request)
+    visitor_id = act_as_visitor(
+        request,
+        lambda visitor_id: cast_vote(
+            visitor_id=visitor_id, tool_id=tool.pk, value=value, fingerprint=seen_from
+        ),
     )
+    if charged:
+        remember_charged(visitor_id, tool.pk)
 
     if not request.htmx:
         response = redirect_back(request, tool)

@@ -93,7 +93,20 @@ def test_the_tool_heads_stay_pinned_while_scrolling(open_page):
     assert abs(box["y"]) < 1, f"the tool heads should be pinned at the top, not at {box['y']}"
 
 
-@pytest.mark.usefixtures("long_reviews")
+@pytest.fixture
+def labelled_facts(site_data):
+    """Every fact of both tools carries how it was checked, as on the demo's pages: the
+    tallest labels (a maker's claim, a stale check) included."""
+    from tests.trust.conftest import FactCheckFactory, days_ago
+    from trust.models import Fact, FactCheck
+
+    for tool in (site_data["code_llama"], site_data["mistral"]):
+        FactCheckFactory(tool=tool, fact=Fact.PRICING, basis=FactCheck.Basis.CLAIMED)
+        FactCheckFactory(tool=tool, fact=Fact.LICENCE, checked_on=days_ago(200))
+        FactCheckFactory(tool=tool, fact=Fact.MAKER)
+
+
+@pytest.mark.usefixtures("long_reviews", "labelled_facts")
 def test_a_two_tool_page_with_four_critics_is_at_most_five_phone_screens(open_page):
     page, _ = open_page(COMPARE_PATH, "phone-375")
     height = page.evaluate("document.documentElement.scrollHeight")

@@ -408,3 +408,21 @@ def test_staff_get_a_preview_link_on_compare_pages_and_readers_do_not(
     assert link not in client.get(url).content.decode()  # anonymous, and cached as such
     assert link in alice.get(url).content.decode()
     assert link not in client.get(url).content.decode()
+
+
+def test_bulk_schedule_asks_for_a_time_then_schedules_every_selected_tool(alice):
+    drafts = [ToolFactory(status="draft"), ToolFactory(status="draft")]
+    url = reverse("admin:tools_tool_changelist")
+    picked = {"action": "schedule", "_selected_action": [t.pk for t in drafts]}
+    asked = alice.post(url, picked)
+    assert asked.status_code == 200 and 'name="publish_at"' in asked.content.decode()
+    past = alice.post(url, {**picked, "apply": "1", "publish_at": "2020-01-01T09:00"})
+    assert "Pick a time in the future" in past.content.decode()
+    assert set(
+        Tool.objects.filter(pk__in=picked["_selected_action"]).values_list("status", flat=True)
+    ) == {"draft"}
+    when = (timezone.localtime() + timedelta(days=1)).replace(second=0, microsecond=0)
+    done = alice.post(url, {**picked, "apply": "1", "publish_at": when.strftime("%Y-%m-%dT%H:%M")})
+    assert done.status_code == 302
+    for tool in Tool.objects.filter(pk__in=picked["_selected_action"]):
+        assert (tool.status, tool.published_at, tool.state) == ("scheduled", when, "Scheduled")

@@ -22,7 +22,8 @@ def votes(tool, ships: int, skips: int) -> None:
             VoteFactory(tool=tool, value=value)
 
 
-def test_a_clear_win_names_the_pick_and_why(reference_pair):
+def test_a_clear_win_names_the_pick_and_why(reference_pair, settings):
+    settings.COMMUNITY_MINIMUM_VOTES = 10
     code_llama, mistral = reference_pair
     verdict = verdict_of(code_llama, mistral)
     assert verdict.pick.pk == mistral.pk

@@ -91,9 +91,10 @@ def test_a_logged_in_user_votes_as_themselves(client, tool):
 def test_distinct_visitors_each_count(tool):
     from django.test import Client
 
-    for _ in range(3):
-        Client().post(URL, {"value": "ship"})
-    Client().post(URL, {"value": "skip"})
+    # Four people on four addresses (one address has an allowance: test_vote_allowance.py).
+    for number in range(3):
+        Client(REMOTE_ADDR=f"192.0.2.{number}").post(URL, {"value": "ship"})
+    Client(REMOTE_ADDR="192.0.2.9").post(URL, {"value": "skip"})
     assert figure(tool) == "75% ship · 4 votes"
 
 

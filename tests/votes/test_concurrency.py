@@ -51,7 +51,9 @@ def tally(tool):
 
 def test_a_hundred_distinct_visitors_at_once_make_a_hundred_votes(tool):
     def vote_as_new_visitor(index):
-        return lambda: Client().post(URL, {"value": "ship" if index % 4 else "skip"}).status_code
+        # A hundred people on a hundred addresses (one address has a daily allowance per tool).
+        client = Client(REMOTE_ADDR=f"198.51.100.{index}")
+        return lambda: client.post(URL, {"value": "ship" if index % 4 else "skip"}).status_code
 
     statuses = in_parallel([vote_as_new_visitor(index) for index in range(100)])
     assert statuses == [303] * 100
@@ -82,8 +84,8 @@ def test_twenty_parallel_clicks_by_one_visitor_make_one_vote(tool):
 
 def test_a_storm_of_switches_and_withdrawals_ends_with_figures_equal_to_the_rows(tool):
     visitors = []
-    for _ in range(12):
-        client = Client()
+    for number in range(12):
+        client = Client(REMOTE_ADDR=f"198.51.100.{number}")
         client.post(URL, {"value": "ship"})
         visitors.append(client)
     plans = [[random.choice(["ship", "skip", "clear"]) for _ in range(15)] for _ in visitors]
@@ -112,3 +114,15 @@ def test_the_vote_form_queues_a_second_click_until_the_first_is_answered(tool):
     content = Client().get("/tools/code-llama-4/").content.decode()
     form = content[content.index('<form class="vote-form"') :].split(">", 1)[0]
     assert 'hx-sync="this:queue last"' in form
+
+
+def test_forty_simultaneous_fresh_visitors_from_one_address_count_the_allowance(tool, settings):
+    settings.VOTES_PER_ADDRESS_PER_TOOL_PER_DAY = 3
+
+    def attack():
+        return Client(REMOTE_ADDR="203.0.113.7").post(URL, {"value": "ship"}).status_code
+
+    statuses = in_parallel([attack for _ in range(40)])
+    assert sorted(statuses) == [303] * 3 + [429] * 37
+    assert Vote.objects.filter(tool=tool).count() == 3
+    assert str(tally(tool)) == "100% ship · 3 votes"
