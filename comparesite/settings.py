@@ -73,7 +73,8 @@ if not SITE_URL:
     SITE_URL = "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a second factor for staff (core/admin_site.py).
+    "core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -88,6 +89,9 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "import_export",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "tools",
     "verdicts",
@@ -111,11 +115,15 @@ MIDDLEWARE = [
     # whitenoise, keeping the manifest of hashed names private.
     "core.middleware.StaticFilesMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
-    # Both lazy: a reader without a session loads nothing.
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Both lazy: a reader without a session loads nothing. The first is Django's, answering
+    # the 503 page when the session cannot be saved.
+    "core.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Kept pages are answered here, before URL resolution, CSRF and the view.
     "core.pages.PageCacheMiddleware",
+    # request.user.is_verified(): whether this session gave a second factor (the admin asks;
+    # after the page cache, which answers kept pages without it).
+    "django_otp.middleware.OTPMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.csrf.FetchMetadataCsrfMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -233,6 +241,18 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+# Rate-limit counters must not be evicted (an evicted counter starts again from zero): the cache
+# above runs with an LRU policy and a memory limit, so they go to a Redis of their own that runs
+# with `noeviction` (compose.yaml: `ratelimit`). Without RATELIMIT_REDIS_URL they share the
+# cache above (`manage.py check --deploy` warns when that is Redis: core.W002).
+if os.environ.get("RATELIMIT_REDIS_URL"):
+    CACHES["ratelimit"] = {
+        "BACKEND": "core.cache.PooledRedisCache",
+        "LOCATION": os.environ["RATELIMIT_REDIS_URL"],
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", DATABASES["default"]["NAME"]),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+RATELIMIT_USE_CACHE = "ratelimit" if "ratelimit" in CACHES else "default"
 
 # Public pages (core/pages.py): one cached HTML for every anonymous reader.
 # Off by default with DEBUG, so a template edit shows on the next reload (tests turn it on).
@@ -250,6 +270,10 @@ PAGE_CACHE_RECHECK_SECONDS = envfloat("PAGE_CACHE_RECHECK_SECONDS", 0.5)
 # The clock difference tolerated between hosts: a page whose build began this soon after a
 # change it shows is built again (its marks are times from the writing host).
 PAGE_CACHE_CLOCK_MARGIN = envfloat("PAGE_CACHE_CLOCK_MARGIN", 0.1)
+# At most this many comparisons of three or four tools are kept in the shared cache at once,
+# each only from its second request within the hour (core/pages.py). A three-tool page takes
+# about 96 KB in Redis (HTML, gzip and brotli; measured with the demo data), so 500 is ~48 MB.
+PAGE_CACHE_POPULAR_SLOTS = envint("PAGE_CACHE_POPULAR_SLOTS", 500)
 # A shared HTTP cache to purge by surrogate key (core/purge.py), e.g. http://cache:80/.
 FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
 
@@ -272,6 +296,9 @@ RATE_LIMITS = {
     },
     "bookmark": {"ip": os.environ.get("RATE_LIMIT_BOOKMARK_IP", "120/m"), "visitor": "30/m"},
     "subscribe": {"ip": os.environ.get("RATE_LIMIT_SUBSCRIBE_IP", "10/h"), "visitor": "10/h"},
+    # Admin sign-in attempts (passwords and second-factor codes) per address, counted before
+    # either is checked; django-axes' lockout after AXES_FAILURE_LIMIT failures comes on top.
+    "admin_login": {"ip": os.environ.get("RATE_LIMIT_ADMIN_LOGIN_IP", "10/m")},
 }
 
 # Sourced facts and corrections (trust/): a fact last checked more than this many days ago tells
@@ -438,13 +465,20 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15
 # address (one address spraying many usernames), per username (many addresses guessing one
 # password) and, implied by either, per username at an address. The cost of the second: anyone
 # who knows an editor's username can keep that editor locked out, AXES_FAILURE_LIMIT failures
-# per AXES_COOLOFF_MINUTES. Chosen anyway while staff have no second factor: a password is then
+# per AXES_COOLOFF_MINUTES. Chosen anyway: for editors without a second factor a password is
 # all that stands between a botnet and the admin, the lockout lifts by itself, usernames are
 # shown nowhere public, and `manage.py axes_reset_username <name>` lifts it at once (SECURITY.md).
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin_locked_out.html"
+# A second factor (TOTP, with single-use recovery codes) for the admin (core/admin_site.py):
+# always required of superusers; required of other staff (editors) when this is on, else
+# offered to them with a prompt on every admin page.
+STAFF_2FA_REQUIRED = envbool("STAFF_2FA_REQUIRED", "false")
+OTP_TOTP_ISSUER = "Shiplist"
+# The admin lists staff's devices (a superuser removes a lost one there) without their keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
 # Behind N reverse proxies, the visitor's address is the N-th from the right in

@@ -50,3 +50,4 @@ urlpatterns = [
 ]
 
 handler404 = "tools.views.page_not_found"
+handler500 = "core.views.server_error"

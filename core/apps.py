@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -12,3 +13,10 @@ class CoreConfig(AppConfig):
         from core.roles import apply_roles_after_migrate
 
         post_migrate.connect(apply_roles_after_migrate, dispatch_uid="core.roles")
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin with a second factor for staff and rate-limited sign-ins."""
+
+    default = False  # named in INSTALLED_APPS instead of django.contrib.admin
+    default_site = "core.admin_site.ShiplistAdminSite"

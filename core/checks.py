@@ -16,3 +16,18 @@ def site_url_is_public_https(app_configs, **kwargs) -> list[checks.CheckMessage]
             id="core.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def rate_limits_survive_eviction(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    cache = settings.CACHES[settings.RATELIMIT_USE_CACHE]
+    if not cache["BACKEND"].endswith("RedisCache") or settings.RATELIMIT_USE_CACHE != "default":
+        return []
+    return [
+        checks.Warning(
+            "Rate-limit counters share the page cache's Redis, whose LRU policy may evict them "
+            "(an evicted counter starts again from zero).",
+            hint="Set RATELIMIT_REDIS_URL to a Redis running with maxmemory-policy noeviction.",
+            id="core.W002",
+        )
+    ]

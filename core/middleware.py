@@ -6,17 +6,21 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.http import http_date
 from django_htmx.middleware import HtmxDetails
 from whitenoise.middleware import WhiteNoiseMiddleware
 
@@ -41,7 +45,25 @@ class HealthCheckMiddleware:
         return self.get_response(request)
 
 
+# What a database that is down, frozen (our answer timeout) or restarting raises.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def database_unavailable(error: Exception) -> HttpResponse:
+    """The friendly 503 page, rendered without the request: nothing on it may need the database."""
+    logger.error("database unavailable: %s", error)
+    html = render_to_string("503.html", {"SITE_NAME": "Shiplist"})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class DatabaseUnavailableMiddleware:
+    """The 503 page for a database error in a view. One raised in middleware gets it from the
+    500 handler (core.views.server_error); one while saving the session from SessionMiddleware
+    below."""
+
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
@@ -49,15 +71,50 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
             return None
-        logger.error("database unavailable: %s", exception)
-        # Rendered without the request: nothing on this page may need the database.
-        html = render_to_string("503.html", {"SITE_NAME": "Shiplist"})
-        response = HttpResponse(html, status=503)
-        response["Retry-After"] = "30"
-        response["Cache-Control"] = "no-store"
-        return response
+        return database_unavailable(exception)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, answering the 503 page when the session cannot be saved (the database went
+    away after the view ran) instead of a 500.
+
+    The view's own write may have committed by then (a vote). A visitor's first action saves
+    its new session before writing (votes.identity), so the session exists, and its cookie goes
+    out on the 503 page too: the visitor's retry comes back as the same visitor, and repeating
+    a vote or a bookmark changes nothing (they set a state), so the retry reports it done."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        try:
+            return super().process_response(request, response)
+        except DATABASE_UNAVAILABLE as error:
+            outage = database_unavailable(error)
+            session = request.session
+            if session.session_key and not session.is_empty():
+                set_session_cookie(outage, session)
+            patch_vary_headers(outage, ("Cookie",))
+            return outage
+
+
+def set_session_cookie(response: HttpResponse, session) -> None:
+    """The session cookie as Django's SessionMiddleware sets it."""
+    if session.get_expire_at_browser_close():
+        max_age, expires = None, None
+    else:
+        max_age = session.get_expiry_age()
+        expires = http_date(time.time() + max_age)
+    response.set_cookie(
+        settings.SESSION_COOKIE_NAME,
+        session.session_key,
+        max_age=max_age,
+        expires=expires,
+        domain=settings.SESSION_COOKIE_DOMAIN,
+        path=settings.SESSION_COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE or None,
+        httponly=settings.SESSION_COOKIE_HTTPONLY or None,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )
 
 
 class RejectNulBytesMiddleware:

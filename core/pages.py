@@ -25,6 +25,17 @@ keep a page no later than the next one. A page is fresh while every key it shows
 before the page's build began. Community keys (`soft`) are checked only once the page is
 older than TALLY_WINDOW_SECONDS (for a visitor who just voted, always). Each process re-reads
 the marks of a page it keeps at most every PAGE_CACHE_RECHECK_SECONDS.
+
+Size: the shared cache keeps one entry per address worth keeping, so the addresses must be
+bounded. Most are, by the catalogue (a tool, a category page, a comparison of two tools). Pages
+from a combinatorial space (comparisons of three or four tools: 24,129 addresses with 28
+tools) say `Page(popular_only=True)`: such a page is kept only from its second request within
+PAGE_TIMEOUT (the first leaves a small note that it was asked for), and only in one of
+PAGE_CACHE_POPULAR_SLOTS slots chosen by its address, where it replaces whatever page was
+there. So a crawl or scan of thousands of addresses asked for once keeps none of them and
+pushes no popular page out, and at most PAGE_CACHE_POPULAR_SLOTS such pages (and as many
+notes) exist at once, whatever is asked. Each process keeps at most LOCAL_MAX pages in memory.
+Redis itself runs with maxmemory and allkeys-lru (compose.yaml) as the last bound.
 """
 
 from __future__ import annotations
@@ -87,6 +98,7 @@ RELEASE = release_digest()
 PAGE_PREFIX = f"page:{RELEASE}:"
 MARK_PREFIX = "mark:"
 GO_LIVE = "go-live"  # the publish times of scheduled items (set_go_live)
+ASKED_PREFIX = f"asked:{RELEASE}:"  # a popular-only page was asked for once (its key)
 PAGE_TIMEOUT = 60 * 60  # a safety net: pages are normally rebuilt because a key changed
 LOCAL_MAX = 500  # pages each process keeps in memory
 ALL_PARAMS = "*"
@@ -102,6 +114,9 @@ class Page:
     # False for an answer to input the view ignored (an unknown filter value, a page past
     # the end): shown, but not kept, so made-up addresses cannot fill the cache.
     store: bool = True
+    # True for one of very many possible addresses (a comparison of three or four tools):
+    # kept only once asked for twice, in a bounded table (see the module's docstring).
+    popular_only: bool = False
 
 
 @dataclass
@@ -129,6 +144,7 @@ class Entry:
     headers: dict[str, str] = field(default_factory=dict)
     checked_at: float = 0.0  # when this process last read its keys' marks
     expires_at: float | None = None  # the next go-live time after the build began, if any
+    address: str = ""  # the page key it was built for (a popular-only slot holds any one)
 
     def __post_init__(self) -> None:
         self.body = b"".join(
@@ -245,6 +261,12 @@ def _drop_local(key: str) -> None:
         _local.pop(key, None)
 
 
+def popular_slot(key: str) -> str:
+    """Where a popular-only page may be kept: one of PAGE_CACHE_POPULAR_SLOTS, by its key."""
+    number = int.from_bytes(hashlib.blake2s(key.encode(), digest_size=8).digest(), "big")
+    return f"popular:{number % settings.PAGE_CACHE_POPULAR_SLOTS}"
+
+
 def fetch(key: str, *, strict: bool) -> Entry | None:
     """The fresh page kept under `key`, or None. Raises when the cache cannot be reached."""
     entry = _local.get(key)
@@ -256,7 +278,12 @@ def fetch(key: str, *, strict: bool) -> Entry | None:
     ):
         return entry
     if entry is None:
-        entry = cache.get(PAGE_PREFIX + key)
+        # Under its own key, or (popular-only pages) in its slot, if no other page took it.
+        slot = PAGE_PREFIX + popular_slot(key)
+        found = cache.get_many([PAGE_PREFIX + key, slot])
+        entry = found.get(PAGE_PREFIX + key)
+        if entry is None and getattr(found.get(slot), "address", None) == key:
+            entry = found[slot]
         if entry is None:
             return None
     if not is_fresh(entry, strict=strict):
@@ -267,11 +294,31 @@ def fetch(key: str, *, strict: bool) -> Entry | None:
     return entry
 
 
-def store(key: str, entry: Entry) -> None:
+def store(key: str, entry: Entry, *, popular_only: bool = False) -> None:
+    if popular_only:
+        slot = popular_slot(key)
+        # Kept when asked for before (the slot's note names it) or kept already (a rebuild);
+        # else it only leaves the note.
+        found = cache.get_many([ASKED_PREFIX + slot, PAGE_PREFIX + slot])
+        kept = getattr(found.get(PAGE_PREFIX + slot), "address", None)
+        if key not in (found.get(ASKED_PREFIX + slot), kept):
+            cache.set(ASKED_PREFIX + slot, key, PAGE_TIMEOUT)
+            return
+        entry.address = key
     _ensure_marks([*entry.keys, *entry.soft_keys])
     entry.checked_at = time.monotonic()
-    cache.set(PAGE_PREFIX + key, entry, PAGE_TIMEOUT)
+    cache.set(PAGE_PREFIX + (slot if popular_only else key), entry, PAGE_TIMEOUT)
     _keep_local(key, entry)
+
+
+def kept_pages() -> int:
+    """How many pages the shared cache holds for this release (for tests and operators).
+    Counts keys in Redis, or in the local-memory cache without REDIS_URL."""
+    prefix = cache.make_key(PAGE_PREFIX)
+    if hasattr(cache, "_cache") and isinstance(cache._cache, dict):  # LocMemCache
+        return sum(1 for name in cache._cache if name.startswith(prefix))
+    client = cache._cache.get_client(write=False)
+    return sum(1 for _ in client.scan_iter(match=prefix + "*", count=1000))
 
 
 # --- Building a page ---------------------------------------------------------------------------
@@ -461,7 +508,7 @@ def public_page(params: tuple[str, ...] | str = ()):
                         entry = build(request, page, started, address)
                         if reachable and page.store:
                             try:
-                                store(key, entry)
+                                store(key, entry, popular_only=page.popular_only)
                             except Exception:
                                 logger.warning(
                                     "cache unavailable: not storing %s", key, exc_info=True

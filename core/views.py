@@ -1,12 +1,16 @@
+import sys
+
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.csrf import FETCH_METADATA_SEEN
+from core.middleware import DATABASE_UNAVAILABLE, database_unavailable
 
 
 @require_safe
@@ -21,6 +25,16 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler: a database error raised outside a view (in middleware: the session, the
+    page cache, the admin lockout...) still gets the friendly 503 page; anything else Django's
+    plain 500. Django calls this while handling the exception, so sys.exc_info() holds it."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return database_unavailable(error)
+    return defaults.server_error(request)
 
 
 MAX_CONFIRM_FIELDS = 20

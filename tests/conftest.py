@@ -167,6 +167,33 @@ def neighbours(developer_tools):
     ]
 
 
+def sign_in_verified(client, user):
+    """Sign `user` in as after a full admin sign-in: password and second factor given.
+
+    Staff reach admin pages only with a verified second factor (core/admin_site.py); this gives
+    `user` a confirmed TOTP device (reused if it has one) and marks this session as verified by
+    it, as django-otp does after a right code. Returns the device. Use it wherever a test signs
+    staff in (instead of `client.force_login`)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture
+def verified_login(db):
+    """`verified_login(client, user)`: sign staff in with their second factor given (see
+    sign_in_verified). The one way tests sign staff into the admin."""
+    return sign_in_verified
+
+
 @pytest.fixture
 def signed_in(db):
     """`signed_in("Editors")`: a client signed in as a staff member of that group only
@@ -179,7 +206,7 @@ def signed_in(db):
             user = User.objects.create_user(group.lower(), is_staff=True)
             user.groups.add(Group.objects.get(name=group))
         client = Client()
-        client.force_login(user)
+        sign_in_verified(client, user)
         return client
 
     return sign_in

@@ -25,9 +25,9 @@ CHANGELIST_BUDGET = 12
 
 
 @pytest.fixture
-def editor_client(client):
+def editor_client(client, verified_login):
     user = User.objects.create_superuser("editor", "editor@example.com", "pw-for-tests-only")
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

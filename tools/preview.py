@@ -8,14 +8,22 @@ import time
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from core.admin_site import staff_may_enter
 from core.pages import build, personal_response
 from core.publishing import previewing
 from tools.views import compare_page, tool_detail_page
 
 
 def can_preview(request: HttpRequest) -> bool:
+    """Staff who may view tools and have given their second factor where it is required (as for
+    the admin: drafts are staff-only content too)."""
     user = request.user
-    return user.is_active and user.is_staff and user.has_perm("tools.view_tool")
+    return (
+        user.is_active
+        and user.is_staff
+        and user.has_perm("tools.view_tool")
+        and staff_may_enter(request)
+    )
 
 
 def preview(request: HttpRequest, view, **kwargs) -> HttpResponse:

@@ -216,7 +216,11 @@ def compare_page(request: HttpRequest, pair: str) -> Page | HttpResponse:
         ],
         **calculator(tools, reverse("tools:compare_cost", args=[pair])),
     }
-    return Page("tools/compare.html", context, [*shown(tools), keys.PANEL])
+    # Two tools: one page per pair in the catalogue, all kept. Three or four: tens of
+    # thousands of addresses, kept only once asked for twice (core/pages.py).
+    return Page(
+        "tools/compare.html", context, [*shown(tools), keys.PANEL], popular_only=len(tools) > 2
+    )
 
 
 compare = require_safe(public_page()(compare_page))

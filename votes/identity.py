@@ -79,6 +79,12 @@ def get_or_create_visitor_id(request: HttpRequest, *, fresh: bool = False) -> in
         # session; htmx queues a second click until the first is answered (hx-sync).
         visitor_id = Visitor.objects.create().pk
     _remember(request, visitor_id)
+    # Saved now, before the write it is for: if the database goes away between that write and
+    # the end of the request, the session exists and its cookie still goes out (on the 503
+    # page, core.middleware.SessionMiddleware), so the visitor's retry is the same visitor and
+    # changes nothing. (Saved again at the end, which also sends the cookie: one more query,
+    # on a visitor's first action only.)
+    request.session.save()
     request._visitor_id = visitor_id
     request.__dict__.pop("_visitor_state", None)
     return visitor_id

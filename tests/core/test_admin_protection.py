@@ -37,10 +37,10 @@ def test_a_correct_login_after_one_failure_works(client):
 
 
 @pytest.fixture
-def editor_client(client):
+def editor_client(client, verified_login):
     user = User.objects.create_user("editor", password="pw-for-tests-only", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

@@ -21,10 +21,10 @@ URL = "/compare/code-llama-4-vs-mistral-3b/"
 
 
 @pytest.fixture
-def editor(db):
+def editor(verified_login):
     user = User.objects.create_superuser("editor", "editor@example.com", "pw-for-tests-only")
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

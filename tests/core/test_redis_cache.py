@@ -107,3 +107,36 @@ def test_each_thread_keeps_one_connection_and_recovers_when_redis_drops_it(with_
     # Redis closes our connection (a restart, an idle timeout): the next command reconnects.
     client.client_kill_filter(_id=client.client_id())
     assert cache.get("a-key") == "a-value"
+
+
+def test_rate_limits_in_their_own_redis_survive_the_cache_being_emptied(
+    with_redis, reference_pair, client
+):
+    """What an LRU eviction of the whole page cache does: the counters, elsewhere, stay.
+    (Both live in the one test database here, under two prefixes: the cache's keys are
+    deleted by prefix, as eviction would, not by FLUSHDB.)"""
+    from django.core.cache import cache
+
+    caches = {**redis_cache(REDIS_URL), "ratelimit": redis_cache(REDIS_URL)["default"]}
+    limits = {"ip": "1000/h", "visitor": "2/h"}
+    with override_settings(
+        CACHES=caches, RATELIMIT_USE_CACHE="ratelimit", RATE_LIMITS={"vote": limits}
+    ):
+        # The first vote, by no visitor yet, counts only against the address.
+        statuses = [
+            client.post("/tools/mistral-3b/vote/", {"value": "ship"}).status_code for _ in range(3)
+        ]
+        client_ = cache._cache.get_client(write=True)
+        evicted = list(client_.scan_iter(match=cache.make_key("*")))
+        assert evicted  # the page cache held something (the visitor's state, pages)
+        client_.delete(*evicted)
+        statuses.append(client.post("/tools/mistral-3b/vote/", {"value": "ship"}).status_code)
+    assert statuses == [303, 303, 303, 429]
+
+
+def test_kept_pages_are_counted_in_redis(with_redis, reference_pair, client):
+    from core import pages
+
+    assert pages.kept_pages() == 0
+    client.get(URL)
+    assert pages.kept_pages() == 1

@@ -84,3 +84,25 @@ def test_check_deploy_warns_when_site_url_is_not_the_public_https_address():
     )
     assert result.returncode != 0
     assert "core.W001" in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_rate_limits_share_the_evicting_cache():
+    production = {
+        "DEBUG": "false",
+        "SECRET_KEY": "a-long-random-production-secret-" + "x9Q#k2" * 10,
+        "ALLOWED_HOSTS": "compare.example.com",
+        "SITE_URL": "https://compare.example.com",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+    shared = manage("check", "--deploy", "--fail-level", "WARNING", **production)
+    assert shared.returncode != 0
+    assert "core.W002" in shared.stdout + shared.stderr
+    apart = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        RATELIMIT_REDIS_URL="redis://127.0.0.1:6380/0",
+        **production,
+    )
+    assert apart.returncode == 0, apart.stdout + apart.stderr

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from newsletter.digest import build_content
 from tests.admin_forms import form_data
+from tests.conftest import sign_in_verified
 from tests.core.test_sitemap_and_feed import sitemap_urls
 from tests.factories import ReviewerFactory, ReviewFactory, ToolFactory
 from tools.models import Tool
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def staff(username: str) -> Client:
     user = User.objects.create_superuser(username, f"{username}@example.com", "pw-for-tests-only")
     client = Client()
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client
 
 

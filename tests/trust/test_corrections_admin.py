@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import sign_in_verified
 from tests.trust.conftest import CorrectionFactory, text_of
 from trust.models import Correction
 
@@ -20,7 +21,7 @@ def moderator(client):
     """Staff in the Moderators group (trust/migrations/0002_editors_and_moderators.py)."""
     user = User.objects.create_user("mod", "mod@example.com", "pw-for-tests-only", is_staff=True)
     user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
+    sign_in_verified(client, user)
     return user
 
 
@@ -126,7 +127,7 @@ def test_a_moderator_cannot_add_reports_or_edit_tools(client, moderator, referen
 
 def test_someone_without_the_permission_sees_no_reports(client, report):
     user = User.objects.create_user("staff", "s@example.com", "pw-for-tests-only", is_staff=True)
-    client.force_login(user)
+    sign_in_verified(client, user)
     assert client.get(reverse("admin:trust_correction_changelist")).status_code == 403
 
 

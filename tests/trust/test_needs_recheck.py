@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.admin_forms import form_data
+from tests.conftest import sign_in_verified
 from tests.factories import ToolFactory
 from tests.trust.conftest import FactCheckFactory, days_ago, text_of
 from trust.models import Fact, FactCheck
@@ -19,7 +20,7 @@ EVERY_FACT = (Fact.PRICING, Fact.LICENCE, Fact.MAKER)
 @pytest.fixture
 def editor(client):
     user = User.objects.create_superuser("editor", "editor@example.com", "pw-for-tests-only")
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client
 
 
@@ -98,7 +99,7 @@ def test_a_check_saved_from_the_tool_form_shows_on_its_page(editor, reference_pa
     )
     editor.logout()
     assert "Claimed by the maker" not in text_of(editor.get(f"/tools/{tool.slug}/"))  # cached
-    editor.force_login(User.objects.get(username="editor"))
+    sign_in_verified(editor, User.objects.get(username="editor"))
     response = editor.post(url, data)
     assert response.status_code == 302, response.context and response.context["errors"]
     check = FactCheck.objects.get()
@@ -128,7 +129,7 @@ def test_one_action_dates_stale_checks_today_and_purges_their_pages(editor, refe
     check = FactCheckFactory(tool=reference_pair[0], checked_on=days_ago(120))
     editor.logout()
     assert "may be out of date" in text_of(editor.get("/tools/code-llama-4/"))
-    editor.force_login(User.objects.get(username="editor"))
+    sign_in_verified(editor, User.objects.get(username="editor"))
     response = editor.post(
         reverse("admin:trust_factcheck_changelist"),
         {"action": "checked_today", "_selected_action": [check.pk]},

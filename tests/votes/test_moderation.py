@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import sign_in_verified
 from tests.factories import ToolFactory, VoteFactory
 from votes.models import Vote
 from votes.tally import read_tally
@@ -26,7 +27,7 @@ def moderator(db):
     user = User.objects.create_user("mo", password="pw-for-tests-only", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="moderate_votes"))
     client = Client()
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client
 
 
@@ -133,7 +134,7 @@ def test_the_changelist_action_removes_selected_votes_and_the_tally_follows(mode
 def test_staff_without_the_permission_get_403(tool, burst):
     user = User.objects.create_user("ed", password="pw-for-tests-only", is_staff=True)
     client = Client()
-    client.force_login(user)
+    sign_in_verified(client, user)
     assert client.get(MODERATION).status_code == 403
     key = f"{BURST_HASH}|{burst.isoformat()}"
     assert client.post(MODERATION, {"tool": tool.pk, "burst": [key]}).status_code == 403
