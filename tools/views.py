@@ -45,6 +45,13 @@ BY_PANEL = (
 )
 
 
+def panel_rank(tool: Tool) -> tuple:
+    """BY_PANEL in Python, for tools already fetched with their panel figures."""
+    ship = tool.panel_ship_percent
+    average = tool.panel_average_score
+    return (ship is None, -(ship or 0), average is None, -(average or 0), tool.name)
+
+
 def not_found(
     request: HttpRequest, *, reason: str, words: list[str], compared: list[str] | None = None
 ) -> HttpResponse:
@@ -76,6 +83,9 @@ def shown(tools: list[Tool]) -> list[keys.Key]:
 
 
 HOME_SHELF = 8
+# Names offered as you type in a picker (a <datalist>): the panel's best-rated this many. Any
+# other name still works when typed (tools/finding.py); listing 5,000 made home 225 KB.
+PICKER_SUGGESTIONS = 200
 PAGE_SIZE = 24  # tools a page, in the directory and on category pages
 
 
@@ -98,7 +108,9 @@ def home(request: HttpRequest) -> Page:
     latest = sorted(tools, key=lambda tool: tool.panel_updated_at or tool.created_at, reverse=True)
     context = {
         "categories": shelves,
-        "picker_tools": sorted(tools, key=lambda tool: tool.name.lower()),
+        "picker_tools": sorted(
+            sorted(tools, key=panel_rank)[:PICKER_SUGGESTIONS], key=lambda tool: tool.name.lower()
+        ),
         "featured": featured[:8],
         "latest": latest[:6],
         "popular": popular_comparisons(6),
@@ -145,7 +157,10 @@ def compare_picker(request: HttpRequest) -> HttpResponse:
             return redirect("tools:detail", slug=slugs[0])
         else:
             return redirect("tools:compare", pair=canonical_pair(slugs))
-    picker_tools = Tool.objects.published().only("name", "slug").order_by("name")
+    best = Tool.objects.published().with_panel_summary().order_by(*BY_PANEL, "name")
+    picker_tools = sorted(
+        best.only("name", "slug")[:PICKER_SUGGESTIONS], key=lambda tool: tool.name.lower()
+    )
     selected = [*wanted, "", ""][:2]
     context = {
         "picker_tools": picker_tools,
