@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint install migrate demo serve bench createsuperuser db-stop clean
+.PHONY: run test lint install migrate demo serve bench bench-5000 createsuperuser db-stop clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed (set PYTHON=python3.12 ...)"; exit 1; }
@@ -70,6 +70,10 @@ bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	@command -v varnishd >/dev/null || { apt-get update -qq && apt-get install -y -qq varnish; }
 	$(BIN)/python bench/bench.py
+
+# The same at 5,000 tools (its own database; writes docs/benchmarks-5000-tools.md).
+bench-5000:
+	BENCH_TOOLS=5000 $(MAKE) bench
 
 db-stop: install
 	$(BIN)/python -c 'from comparesite.embedded_db import stop_embedded_database as s; s()'

@@ -39,6 +39,11 @@ BASE = f"http://127.0.0.1:{PORT}"
 VARNISH_BASE = f"http://127.0.0.1:{VARNISH_PORT}"
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+# The catalogue size: 500 (docs/benchmarks.md), or e.g. 5000 (`make bench-5000`), which gets its
+# own database and its own report (docs/benchmarks-5000-tools.md).
+TOOLS = int(os.environ.get("BENCH_TOOLS", "500"))
+SUFFIX = "_bench" if TOOLS == 500 else f"_bench{TOOLS}"
+REPORT = "benchmarks.md" if TOOLS == 500 else f"benchmarks-{TOOLS}-tools.md"
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 VOTERS = int(os.environ.get("BENCH_VOTERS", "64"))
 SETTLE_SECONDS = 2
@@ -80,9 +85,9 @@ def bench_environment() -> dict[str, str]:
         env["REDIS_URL"] = "redis://127.0.0.1:6379/14"  # production runs with Redis
     if os.environ.get("DATABASE_URL"):
         url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
-        env["DATABASE_URL"] = url._replace(path=url.path.rstrip("/") + "_bench").geturl()
+        env["DATABASE_URL"] = url._replace(path=url.path.rstrip("/") + SUFFIX).geturl()
     else:
-        env["EMBEDDED_DATABASE_NAME"] = "comparesite_bench"
+        env["EMBEDDED_DATABASE_NAME"] = "comparesite" + SUFFIX
     return env
 
 
@@ -403,7 +408,7 @@ def main() -> None:
     # Seeding 100,000 votes runs statements longer than the site's statement timeout.
     seeding = {**env, "DATABASE_STATEMENT_TIMEOUT": "0"}
     manage(seeding, "migrate", "--noinput", "-v0")
-    print(manage(seeding, "seed_bench").strip())
+    print(manage(seeding, "seed_bench", f"--tools={TOOLS}").strip())
     create_fortunes(env)
     manage(env, "collectstatic", "--noinput", "-v0")
     static_path = "/static/" + next(
@@ -616,7 +621,7 @@ def report(targets, results, env, counted: str, notes: list[str], load: str) -> 
         [varnishd_binary(), "-V"], capture_output=True, text=True
     ).stderr.split("\n")[0]
     cache = "Redis" if env.get("REDIS_URL") else "local memory (per process)"
-    database = "DATABASE_URL (+ _bench)" if "DATABASE_URL" in os.environ else "embedded Postgres"
+    database = f"DATABASE_URL (+ {SUFFIX})" if "DATABASE_URL" in os.environ else "embedded Postgres"
     missed_text = (
         "Goals missed in this run:\n\n" + "\n".join(f"- {line}" for line in missed)
         if missed
@@ -631,7 +636,7 @@ threads), and Varnish in front of that same gunicorn (`deploy/varnish/default.vc
 backend pointed at it, the options of `deploy/varnish/varnishd.params`, `-s malloc,256m`); wrk
 on the same machine with 2 threads and {CONNECTIONS} connections; {ROUNDS} round-robin rounds
 of {DURATION} per target in a single run, each figure (requests/s, p50, p99) the median of its
-rounds. Data: 500 tools, 7 reviewers, 100,000 votes (`manage.py seed_bench`). Cache: {cache}.
+rounds. Data: {TOOLS} tools, 7 reviewers, 100,000 votes (`manage.py seed_bench`). Cache: {cache}.
 Database: {database}.
 
 - Machine: {cpu}, {os.cpu_count()} cores; {platform.platform()}
@@ -725,8 +730,8 @@ token) and before the fortunes and Varnish rows existed, on another machine (Int
 
 {BEFORE}
 """
-    (ROOT / "docs" / "benchmarks.md").write_text(document)
-    print("wrote docs/benchmarks.md")
+    (ROOT / "docs" / REPORT).write_text(document)
+    print(f"wrote docs/{REPORT}")
 
 
 if __name__ == "__main__":
