@@ -84,16 +84,12 @@ class DirectoryQuery:
             sort=pick("sort", SORTS) or DEFAULT_SORT,
         )
 
-    def known(
-        self, category_slugs: set[str], modalities: list[str] | None = None
-    ) -> DirectoryQuery:
+    def known(self, category_slugs: set[str], modalities: list[str]) -> DirectoryQuery:
         """This query with an unknown category dropped, and with the model facets and sorts
         dropped when no published tool has model facts (`modalities` empty)."""
         known = self
         if self.category and self.category not in category_slugs:
             known = replace(known, category="")
-        if modalities is None:
-            return known
         if not modalities:
             known = replace(known, **dict.fromkeys(MODEL_FACETS, ""))
             if known.sort in MODEL_SORTS:
