@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -54,6 +55,12 @@ class ModelSpec(models.Model):
     class Meta:
         verbose_name = "model facts"
         verbose_name_plural = "model facts"
+        # The directory's model facets filter and sort on these (tools/directory.py).
+        indexes = [
+            models.Index(fields=["output_price"], name="model_output_price"),
+            models.Index(fields=["context_window"], name="model_context_window"),
+            GinIndex(fields=["input_modalities"], name="model_input_modalities"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["provider", "model_id"], name="one_spec_per_model"),
             models.CheckConstraint(

@@ -12,4 +12,5 @@ from modelspecs.models import ModelSpec
 
 @receiver([post_save, post_delete], sender=ModelSpec)
 def model_spec_changed(sender, instance: ModelSpec, **kwargs) -> None:
-    purge([keys.tool(instance.tool_id)])
+    # The directory sorts, filters and shows model facts on its cards (keys.TOOLS).
+    purge([keys.tool(instance.tool_id), keys.TOOLS])

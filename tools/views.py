@@ -429,7 +429,9 @@ def directory(request: HttpRequest) -> Page:
     asked = DirectoryQuery.from_params(request.GET)
     page_number = requested_page(request)
     choices = filter_choices()
-    query = asked.known({category.slug for category in choices["categories"]})
+    query = asked.known(
+        {category.slug for category in choices["categories"]}, choices["modalities"]
+    )
     page = Paginator(query.apply(directory_queryset()), PAGE_SIZE).get_page(page_number)
     pager = {
         "previous": query.link(page.number - 1) if page.has_previous() else "",
