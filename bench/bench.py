@@ -410,6 +410,9 @@ def main() -> None:
     seeding = {**env, "DATABASE_STATEMENT_TIMEOUT": "0"}
     manage(seeding, "migrate", "--noinput", "-v0")
     print(manage(seeding, "seed_bench", f"--tools={TOOLS}").strip())
+    if TOOLS >= 5000:
+        # At catalogue scale, every first-party model of the models.dev snapshot on top.
+        print(manage(seeding, "import_models_dev", "--publish").strip().splitlines()[-1])
     create_fortunes(env)
     manage(env, "collectstatic", "--noinput", "-v0")
     static_path = "/static/" + next(
@@ -637,7 +640,7 @@ threads), and Varnish in front of that same gunicorn (`deploy/varnish/default.vc
 backend pointed at it, the options of `deploy/varnish/varnishd.params`, `-s malloc,256m`); wrk
 on the same machine with 2 threads and {CONNECTIONS} connections; {ROUNDS} round-robin rounds
 of {DURATION} per target in a single run, each figure (requests/s, p50, p99) the median of its
-rounds. Data: {TOOLS} tools, 7 reviewers, 100,000 votes (`manage.py seed_bench`). Cache: {cache}.
+rounds. Data: {TOOLS} tools{" plus every first-party model of the models.dev snapshot" if TOOLS >= 5000 else ""}, 7 reviewers, 100,000 votes (`manage.py seed_bench`). Cache: {cache}.
 Database: {database}.
 
 - Machine: {cpu}, {os.cpu_count()} cores; {platform.platform()}
