@@ -44,6 +44,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 TOOLS = int(os.environ.get("BENCH_TOOLS", "500"))
 SUFFIX = "_bench" if TOOLS == 500 else f"_bench{TOOLS}"
 REPORT = "benchmarks.md" if TOOLS == 500 else f"benchmarks-{TOOLS}-tools.md"
+MODELS_NOTE = " plus every first-party model of the models.dev snapshot" if TOOLS >= 5000 else ""
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 VOTERS = int(os.environ.get("BENCH_VOTERS", "64"))
 SETTLE_SECONDS = 2
@@ -640,7 +641,7 @@ threads), and Varnish in front of that same gunicorn (`deploy/varnish/default.vc
 backend pointed at it, the options of `deploy/varnish/varnishd.params`, `-s malloc,256m`); wrk
 on the same machine with 2 threads and {CONNECTIONS} connections; {ROUNDS} round-robin rounds
 of {DURATION} per target in a single run, each figure (requests/s, p50, p99) the median of its
-rounds. Data: {TOOLS} tools{" plus every first-party model of the models.dev snapshot" if TOOLS >= 5000 else ""}, 7 reviewers, 100,000 votes (`manage.py seed_bench`). Cache: {cache}.
+rounds. Data: {TOOLS} tools{MODELS_NOTE}, 7 reviewers, 100,000 votes (`manage.py seed_bench`). Cache: {cache}.
 Database: {database}.
 
 - Machine: {cpu}, {os.cpu_count()} cores; {platform.platform()}
