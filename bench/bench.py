@@ -641,8 +641,8 @@ threads), and Varnish in front of that same gunicorn (`deploy/varnish/default.vc
 backend pointed at it, the options of `deploy/varnish/varnishd.params`, `-s malloc,256m`); wrk
 on the same machine with 2 threads and {CONNECTIONS} connections; {ROUNDS} round-robin rounds
 of {DURATION} per target in a single run, each figure (requests/s, p50, p99) the median of its
-rounds. Data: {TOOLS} tools{MODELS_NOTE}, 7 reviewers, 100,000 votes (`manage.py seed_bench`). Cache: {cache}.
-Database: {database}.
+rounds. Data: {TOOLS} tools{MODELS_NOTE}, 7 reviewers, 100,000 votes (`manage.py seed_bench`).
+Cache: {cache}. Database: {database}.
 
 - Machine: {cpu}, {os.cpu_count()} cores; {platform.platform()}
 - While measuring: {load}
