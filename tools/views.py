@@ -4,8 +4,8 @@ from itertools import combinations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, F, Q, Value, When
-from django.db.models.functions import Abs, NullIf
+from django.db.models import Case, CharField, Count, F, Q, Value, When, Window
+from django.db.models.functions import Abs, NullIf, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,13 +43,6 @@ BY_PANEL = (
     F("panel_ship_percent").desc(nulls_last=True),
     F("panel_average_score").desc(nulls_last=True),
 )
-
-
-def panel_rank(tool: Tool) -> tuple:
-    """BY_PANEL in Python, for tools already fetched with their panel figures."""
-    ship = tool.panel_ship_percent
-    average = tool.panel_average_score
-    return (ship is None, -(ship or 0), average is None, -(average or 0), tool.name)
 
 
 def not_found(
@@ -92,27 +85,45 @@ PAGE_SIZE = 24  # tools a page, in the directory and on category pages
 @require_safe
 @public_page()
 def home(request: HttpRequest) -> Page:
-    tools = list(
-        Tool.objects.published().for_cards().order_by("category__order", *BY_PANEL, "name")
+    # Only what the page shows, whatever the catalogue's size: each category's HOME_SHELF best
+    # (a window in SQL), their counts, the latest verdicts, the picker's best-rated names.
+    # Reading every tool made a rebuild cost 0.2 s at 5,000 tools.
+    in_category = Window(
+        RowNumber(), partition_by=F("category_id"), order_by=[*BY_PANEL, F("name").asc()]
+    )
+    shelved = list(
+        Tool.objects.published()
+        .for_cards()
+        .annotate(place=in_category)
+        .filter(place__lte=HOME_SHELF)
+        .order_by("category__order", "category__name", "place")
+    )
+    counts = dict(
+        Tool.objects.published().order_by().values_list("category_id").annotate(Count("pk"))
     )
     categories: dict[Category, list[Tool]] = {}
-    for tool in tools:
+    for tool in shelved:
         categories.setdefault(tool.category, []).append(tool)
     featured = [pair for group in categories.values() for pair in combinations(group[:3], 2)]
     # The panel's favourites of each category, and a link to the rest: with hundreds of
     # tools, listing every one made home 124 KB of HTML.
     shelves = {
-        category: {"tools": group[:HOME_SHELF], "count": len(group)}
+        category: {"tools": group, "count": counts.get(category.pk, len(group))}
         for category, group in categories.items()
     }
-    latest = sorted(tools, key=lambda tool: tool.panel_updated_at or tool.created_at, reverse=True)
+    latest = (
+        Tool.objects.published()
+        .for_cards()
+        .order_by(F("panel_updated_at").desc(nulls_last=True), "-created_at", "name")[:6]
+    )
+    best = Tool.objects.published().with_panel_summary().order_by(*BY_PANEL, "name")
     context = {
         "categories": shelves,
         "picker_tools": sorted(
-            sorted(tools, key=panel_rank)[:PICKER_SUGGESTIONS], key=lambda tool: tool.name.lower()
+            best.only("name", "slug")[:PICKER_SUGGESTIONS], key=lambda tool: tool.name.lower()
         ),
         "featured": featured[:8],
-        "latest": latest[:6],
+        "latest": list(latest),
         "popular": popular_comparisons(6),
     }
     return Page("tools/home.html", context, [keys.TOOLS, keys.PANEL, keys.TALLIES, keys.POPULAR])
