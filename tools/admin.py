@@ -52,6 +52,11 @@ class StaleFormCheck(forms.ModelForm):
     def conflicts(self, opened) -> list[str]:
         raise NotImplementedError
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.check_not_stale()
+        return cleaned
+
     def check_not_stale(self) -> None:
         if self.instance.pk is None:
             return
@@ -108,11 +113,6 @@ class ToolForm(StaleFormCheck):
 
     def conflicts(self, opened) -> list[str]:
         return changes_since(self.instance.pk, opened)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        self.check_not_stale()
-        return cleaned
 
 
 class PanelFormSet(BaseInlineFormSet):
@@ -408,11 +408,6 @@ class ReviewAdminForm(ReviewForm, StaleFormCheck):
 
     def conflicts(self, opened) -> list[str]:
         return changes_since(self.instance.tool_id, opened, review_pk=self.instance.pk)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        self.check_not_stale()
-        return cleaned
 
 
 @admin.register(Review)
