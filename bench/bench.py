@@ -47,6 +47,10 @@ REPORT = "benchmarks.md" if TOOLS == 500 else f"benchmarks-{TOOLS}-tools.md"
 MODELS_NOTE = " plus every first-party model of the models.dev snapshot" if TOOLS >= 5000 else ""
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 VOTERS = int(os.environ.get("BENCH_VOTERS", "64"))
+# While working on one figure: BENCH_ONLY="static file,session" measures only the targets whose
+# label contains one of these words (the static file of their kind is always kept), prints the
+# rounds and writes no report.
+ONLY = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
 SETTLE_SECONDS = 2
 COMPARE = "/compare/code-llama-4-vs-mistral-3b/"
 FORTUNES = "/bench/fortunes/"
@@ -460,6 +464,13 @@ def main() -> None:
             Target(VARNISH_COMPARE, VARNISH_BASE, COMPARE),
             Target(VOTE_LABEL, BASE, f"/tools/{VOTE_TOOL}/vote/", script=str(script)),
         ]
+        if ONLY:
+            targets = [
+                target
+                for target in targets
+                if target.label in (STATIC, VARNISH_STATIC)
+                or any(word in target.label for word in ONLY)
+            ]
         for target in targets:  # warm every page and the connections
             if not target.script:
                 subprocess.run(
@@ -497,6 +508,11 @@ def main() -> None:
             stop(varnish)
         stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
+    if ONLY:
+        for target in targets:
+            static = results[VARNISH_STATIC if target.varnish else STATIC]["rps"]
+            print(f"{target.label}: {results[target.label]['rps'] / static:.2f}x static")
+        return
     report(targets, results, env, votes_counted(env), notes, load)
 
 

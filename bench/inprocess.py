@@ -100,7 +100,7 @@ def main() -> None:
     if "--profile" in sys.argv:
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
     started = time.process_time()
     for _ in range(count):
@@ -110,7 +110,7 @@ def main() -> None:
         import pstats
 
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(40)
     if "--time" in sys.argv:
         print(f"{path}: {elapsed / count * 1e6:.0f} µs of CPU a request")
 

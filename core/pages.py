@@ -50,7 +50,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -128,8 +128,21 @@ class Slot:
     anonymous: bytes  # as a reader without a session sees it
 
     def render_for(self, request: HttpRequest) -> bytes:
-        template = get_template(self.template).template
+        template = _compiled(self.template)
         return template.render(Context({**self.data, "request": request})).encode()
+
+
+def _compiled(name: str):
+    """The compiled template of a slot, looked up once per process (on each use with DEBUG,
+    so that an edit shows on the next reload)."""
+    if settings.DEBUG:
+        return get_template(name).template
+    return _compiled_once(name)
+
+
+@lru_cache(maxsize=256)
+def _compiled_once(name: str):
+    return get_template(name).template
 
 
 @dataclass
@@ -425,14 +438,18 @@ def anonymous_response(request: HttpRequest, entry: Entry) -> HttpResponse:
 
 def personal_response(request: HttpRequest, entry: Entry) -> HttpResponse:
     """The page with its slots rendered for this visitor: private, never shared."""
-    body = b"".join(
-        part if isinstance(part, bytes) else part.render_for(request) for part in entry.parts
-    )
-    etag = quote_etag(hashlib.blake2s(body, digest_size=12).hexdigest())
+    parts = [part if isinstance(part, bytes) else part.render_for(request) for part in entry.parts]
+    # The page's own ETag and what its slots hold for this visitor identify the answer: no
+    # need to hash the whole page again.
+    digest = hashlib.blake2s(entry.etag.encode(), digest_size=12)
+    for part, rendered in zip(entry.parts, parts, strict=True):
+        if not isinstance(part, bytes):
+            digest.update(b"\0" + rendered)
+    etag = quote_etag(digest.hexdigest())
     if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = HttpResponse(body)
+        response = HttpResponse(b"".join(parts))
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Cookie, Accept-Encoding, HX-Request"

@@ -18,7 +18,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from core.ratelimit import Refusal, check_allowance
-from votes.identity import current_visitor_id, visitor_state
+from votes.identity import current_visitor_id, has_voted_on
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def charge_new_vote(
 ) -> tuple[Refusal | None, bool]:
     """(refusal, charged): a Refusal if this new vote would go over the address's allowance;
     else `charged` says it counted against it (call `remember_charged` once the vote is in)."""
-    if value == "clear" or tool_id in visitor_state(request).votes:
+    if value == "clear" or has_voted_on(request, tool_id):
         return None, False
     visitor_id = current_visitor_id(request)
     if visitor_id is not None:
