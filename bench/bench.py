@@ -232,7 +232,7 @@ def stop(process: subprocess.Popen) -> None:
 
 
 class Voter:
-    """A visitor who voted once (ship on VOTE_TOOL) and so has a session cookie.
+    """A visitor who voted once (ship on VOTE_TOOL) and so has a visitor cookie.
 
     No token is needed any more: the browser's `Sec-Fetch-Site: same-origin` is what lets a
     POST through (core/csrf.py).
@@ -245,8 +245,8 @@ class Voter:
             BASE + f"/tools/{VOTE_TOOL}/vote/", data=b"value=ship", headers=POST_HEADERS
         )
         opener.open(request).read()
-        if not any(cookie.name == "sessionid" for cookie in self.jar):
-            raise SystemExit("a vote did not start a session")
+        if not any(cookie.name == "visitor" for cookie in self.jar):
+            raise SystemExit("a vote did not set the visitor cookie")
 
     @property
     def cookie(self) -> str:
@@ -325,7 +325,7 @@ class Target:
 STATIC = "static file (CSS, whitenoise)"
 FORTUNES_LABEL = "fortunes (TechEmpower rules)"
 COMPARE_ANONYMOUS = "compare page, anonymous"
-COMPARE_SESSION = "compare page, visitor with session"
+COMPARE_SESSION = "compare page, visitor who voted"
 VARNISH_STATIC = "Varnish: static file"
 VARNISH_COMPARE = "Varnish: compare page, anonymous"
 VOTE_LABEL = f"vote POST (htmx), {VOTERS} visitors on one tool"
@@ -672,9 +672,11 @@ rows measured on gunicorn, served by Varnish from its cache for the rows through
 ratio is that of the medians; in brackets, the lowest and highest ratio of a single round (the
 target against the static file of the same round). Absolute numbers move with the machine's
 load, ratios less, and p99 most of all. Anonymous requests carry no
-cookie; the visitor with a session sends the `sessionid` of a visitor who voted. In the vote
-benchmark {VOTERS} visitors with sessions each alternate ship and skip on one tool, so every
-request changes a vote and that tool's tally (rate limits lifted for the run); each POST says
+cookie; the visitor who voted sends the signed `visitor` cookie their vote brought (the
+identity of a reader who voted or bookmarked; sessions are only for editors now, see
+votes/identity.py). In the vote benchmark {VOTERS} such visitors each alternate ship and skip
+on one tool, so every request changes a vote and that tool's tally (rate limits lifted for the
+run); each POST says
 `Sec-Fetch-Site: same-origin` as a browser does (core/csrf.py), and carries no token.
 
 {missed_text}

@@ -9,8 +9,8 @@ DATABASE_URL (or none, for the embedded Postgres). For example:
         .venv/bin/python bench/inprocess.py static 600
 
 `static` stands for the hashed stylesheet, `fortunes` for the bench's TechEmpower page
-(/bench/fortunes/). `--session` serves the page to a visitor with a session: one vote first (as
-the bench's voters do), then every request carries its `sessionid` cookie. `--profile` prints
+(/bench/fortunes/). `--session` serves the page to a visitor who voted: one vote first (as
+the bench's voters do), then every request carries its `visitor` cookie. `--profile` prints
 the top of a cProfile of the loop. Instructions per request are the difference between a run of
 600 and a run of 100, divided by 500 (both runs after one warm-up run).
 """
@@ -81,12 +81,12 @@ def serve(path: str, cookie: str = "", body: bytes | None = None) -> tuple[str, 
 
 
 def session_cookie() -> str:
-    """The `sessionid` cookie of a new visitor who voted once."""
+    """The `visitor` cookie of a new visitor who voted once."""
     status, headers = serve(f"/tools/{VOTE_TOOL}/vote/", body=b"value=ship")
     for name, value in headers:
-        if name.lower() == "set-cookie" and value.strip().startswith("sessionid="):
+        if name.lower() == "set-cookie" and value.strip().startswith("visitor="):
             return value.strip().split(";", 1)[0]
-    raise SystemExit(f"the vote answered {status} without a session cookie")
+    raise SystemExit(f"the vote answered {status} without a visitor cookie")
 
 
 def main() -> None:

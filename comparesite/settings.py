@@ -115,6 +115,8 @@ MIDDLEWARE = [
     # whitenoise, keeping the manifest of hashed names private.
     "core.middleware.StaticFilesMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
+    # Sends the signed cookie of a visitor made by this request, the 503 page included.
+    "votes.identity.VisitorCookieMiddleware",
     # Both lazy: a reader without a session loads nothing. The first is Django's, answering
     # the 503 page when the session cannot be saved.
     "core.middleware.SessionMiddleware",
@@ -493,9 +495,13 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# Sessions exist only for visitors who voted, bookmarked or signed in. Read from the cache,
-# kept in the database, and still working while Redis is down (core/sessions.py).
+# Sessions exist only for editors who signed in. Read from the cache, kept in the database, and
+# still working while Redis is down (core/sessions.py).
 SESSION_ENGINE = "core.sessions"
+# A reader who voted or bookmarked is known by this cookie: their visitor number, signed with
+# SECRET_KEY and dated (votes/identity.py). It lives as long as a session would, has the session
+# cookie's flags, and like a session makes every public page personal (core/pages.py, the VCL).
+VISITOR_COOKIE_NAME = "visitor"
 # Only the admin shows messages, and editors always have a session: the default (a cookie, then
 # the session) built two storages on every public request to read neither.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

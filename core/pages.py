@@ -2,9 +2,10 @@
 
 How a request for a public page goes, top to bottom:
 
-1. `PageCacheMiddleware` (early in settings.MIDDLEWARE): a GET or HEAD from a reader without a
-   session, for an address this process served recently and that is still fresh (below), is
-   answered from memory: no session, no user, no view, no query.
+1. `PageCacheMiddleware` (early in settings.MIDDLEWARE): a GET or HEAD from a reader with
+   nothing of their own on the page (not `is_personal`), for an address this process served
+   recently and that is still fresh (below), is answered from memory: no session, no user,
+   no view, no query.
 2. Otherwise the view runs. It is decorated with `@public_page` and returns a `Page`: the
    template, its context and the keys of everything it shows (core/keys.py). The decorator
    renders it, compresses it (gzip and brotli: the HTML holds no secret any more), keeps it in
@@ -12,11 +13,12 @@ How a request for a public page goes, top to bottom:
 3. An anonymous reader gets the same bytes as everyone else: no cookie, no token,
    `Cache-Control: public, s-maxage=...`, an ETag, and `Surrogate-Key` naming what it shows,
    so any HTTP cache may keep it and purge it by key.
-4. A visitor with a session (someone who voted, bookmarked or signed in) gets the same page
-   with its named slots (`{% slot %}`, core/templatetags/pages.py) rendered for them: their
-   pressed buttons and counts. That answer is private; shared caches pass such visitors.
-   Right after a vote (`insist_on_fresh_pages`) their pages are checked against every mark,
-   so the voter sees the new figure at once.
+4. A personal visitor (someone who voted or bookmarked: the visitor cookie; or signed in: a
+   session) gets the same page with its named slots (`{% slot %}`,
+   core/templatetags/pages.py) rendered for them: their pressed buttons and counts. That
+   answer is private; shared caches pass such visitors. Right after a vote
+   (`insist_on_fresh_pages`) their pages are checked against every mark, so the voter sees
+   the new figure at once.
 
 Freshness: each key has a mark in the cache, the time of its last change, set by
 core/purge.py when a write commits. Scheduled publishing adds go-live times (`set_go_live`):
@@ -125,7 +127,7 @@ class Slot:
 
     template: str
     data: dict
-    anonymous: bytes  # as a reader without a session sees it
+    anonymous: bytes  # as a reader with nothing of their own sees it
 
     def render_for(self, request: HttpRequest) -> bytes:
         template = _compiled(self.template)
@@ -344,8 +346,8 @@ def slot(context, template: str, data: dict) -> SafeString:
     """Render `template` as a per-visitor part of the page (the `{% slot %}` tag).
 
     While a cached page is built, the part is rendered as an anonymous reader sees it and
-    remembered; `Entry.parts` holds it by name, to be rendered for each visitor with a
-    session. On a page that is not cached, it is rendered for this visitor straight away.
+    remembered; `Entry.parts` holds it by name, to be rendered for each personal visitor. On
+    a page that is not cached, it is rendered for this visitor straight away.
     """
     data = {**data, "here": context.get("here", "")}
     request = context.get("request")
@@ -456,8 +458,11 @@ def personal_response(request: HttpRequest, entry: Entry) -> HttpResponse:
     return response
 
 
-def has_session(request: HttpRequest) -> bool:
-    return settings.SESSION_COOKIE_NAME in request.COOKIES
+def is_personal(request: HttpRequest) -> bool:
+    """Whether the page shows this visitor something of their own: they voted or bookmarked
+    (the visitor cookie) or signed in (a session). Shared caches pass such requests too."""
+    cookies = request.COOKIES
+    return settings.VISITOR_COOKIE_NAME in cookies or settings.SESSION_COOKIE_NAME in cookies
 
 
 # A visitor who has just changed something the pages show (a vote) gets pages checked against
@@ -502,7 +507,7 @@ def public_page(params: tuple[str, ...] | str = ()):
         def serve(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             address = page_address(request, params)
             key = f"{address}|{'htmx' if _is_htmx(request) else 'page'}"
-            personal = has_session(request)
+            personal = is_personal(request)
             strict = personal and wants_fresh(request)
             try:
                 entry = fetch(key, strict=strict) if settings.PAGE_CACHE else None
@@ -548,7 +553,7 @@ class PageCacheMiddleware:
     """Answer a page this process keeps, when it is still fresh, before the URL is resolved.
 
     Placed after the session and authentication middleware (both lazy: a reader without a
-    session loads nothing) so that a visitor with a session gets their slots filled in here
+    session loads nothing) so that a personal visitor gets their slots filled in here
     too, and before CSRF and the view, which a kept page does not need.
     """
 
@@ -561,7 +566,7 @@ class PageCacheMiddleware:
                 (request.path, request.META.get("QUERY_STRING", ""), _is_htmx(request))
             )
             if key is not None:
-                personal = has_session(request)
+                personal = is_personal(request)
                 try:
                     entry = fetch(key, strict=personal and wants_fresh(request))
                 except Exception:

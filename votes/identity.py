@@ -1,7 +1,14 @@
-"""Who is acting: the logged-in user's Visitor, or an anonymous Visitor kept in the session.
+"""Who is acting: the signed-in user's Visitor, or a reader's Visitor named by a signed cookie.
 
-Reading never creates anything: a reader who never votes or bookmarks gets no session row and no
-Visitor. The first vote or bookmark creates both.
+Reading never creates anything: a reader who never votes or bookmarks gets no cookie and no
+Visitor. The first vote or bookmark creates the Visitor, and the response carries the
+`visitor` cookie (settings.VISITOR_COOKIE_NAME): the visitor's number, signed with SECRET_KEY
+and dated, so a browser cannot make one up or change it, and one older than a session's
+lifetime no longer counts. A reader then costs no session: a personal page reads only their
+cached votes and bookmarks (one cache read), and a vote neither reads nor writes a session.
+
+Editors who sign in have a session, and their Visitor is their account's. Visitors from
+before the cookie, whose number sits in their session, are still recognised.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from core.publishing import live_q
 from votes.models import Bookmark, Visitor, Vote
@@ -21,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 SESSION_VISITOR = "visitor_id"
 SESSION_VISITOR_USER = "visitor_user_id"
+COOKIE_SALT = "votes.visitor"
 STATE_TIMEOUT = 60 * 60
 
 
@@ -33,38 +41,53 @@ class VisitorState:
 EMPTY_STATE = VisitorState()
 
 
-def _remember(request: HttpRequest, visitor_id: int) -> None:
-    request.session[SESSION_VISITOR] = visitor_id
-    request.session[SESSION_VISITOR_USER] = (
-        request.user.pk if request.user.is_authenticated else None
+def _cookie_visitor_id(request: HttpRequest) -> int | None:
+    """The visitor number in the request's signed cookie; None if absent, altered or expired."""
+    value = request.get_signed_cookie(
+        settings.VISITOR_COOKIE_NAME,
+        default=None,
+        salt=COOKIE_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
     )
+    return int(value) if value is not None and value.isdigit() else None
 
 
-def current_visitor_id(request: HttpRequest) -> int | None:
-    """The acting visitor's id, or None for someone who has never acted. Creates nothing."""
-    if hasattr(request, "_visitor_id"):
-        return request._visitor_id
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        # No session: nobody is signed in (sign-in here is session-based, through the admin)
-        # and no visitor is remembered: most readers. Say so without loading an empty session
-        # and an anonymous user (5% of a cached page).
-        request._visitor_id = None
-        return None
+def _account_visitor_id(request: HttpRequest) -> int | None:
+    """The signed-in user's Visitor (its number kept in their session), or a visitor from
+    before the cookie whose number is in their session; None for neither."""
     user = request.user
     visitor_id = request.session.get(SESSION_VISITOR)
     if user.is_authenticated:
         if visitor_id is None or request.session.get(SESSION_VISITOR_USER) != user.pk:
             visitor_id = Visitor.objects.filter(user=user).values_list("pk", flat=True).first()
             if visitor_id is not None:
-                _remember(request, visitor_id)
-    elif request.session.get(SESSION_VISITOR_USER) is not None:
-        visitor_id = None  # a logged-out user's identity stays with their account
+                request.session[SESSION_VISITOR] = visitor_id
+                request.session[SESSION_VISITOR_USER] = user.pk
+        return visitor_id
+    if request.session.get(SESSION_VISITOR_USER) is not None:
+        return None  # a signed-out user's identity stays with their account
+    return visitor_id
+
+
+def current_visitor_id(request: HttpRequest) -> int | None:
+    """The acting visitor's id, or None for someone who has never acted. Creates nothing."""
+    if hasattr(request, "_visitor_id"):
+        return request._visitor_id
+    visitor_id = None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # Only editors (and visitors from before the cookie) have a session.
+        visitor_id = _account_visitor_id(request)
+        if request.user.is_authenticated:
+            request._visitor_id = visitor_id
+            return visitor_id
+    if visitor_id is None and settings.VISITOR_COOKIE_NAME in request.COOKIES:
+        visitor_id = _cookie_visitor_id(request)
     request._visitor_id = visitor_id
     return visitor_id
 
 
 def get_or_create_visitor_id(request: HttpRequest, *, fresh: bool = False) -> int:
-    """The acting visitor's id, creating the Visitor (and so the session) on the first action.
+    """The acting visitor's id, creating the Visitor on the first action.
 
     `fresh=True` replaces an id whose Visitor no longer exists (the write using it failed).
     """
@@ -73,21 +96,43 @@ def get_or_create_visitor_id(request: HttpRequest, *, fresh: bool = False) -> in
         return visitor_id
     if request.user.is_authenticated:
         visitor_id = Visitor.objects.get_or_create(user=request.user)[0].pk
+        request.session[SESSION_VISITOR] = visitor_id
+        request.session[SESSION_VISITOR_USER] = request.user.pk
     else:
         # A browser's first action: it has no cookie yet, so nothing tells it apart from any
         # other newcomer (no value the client chooses may). Its clicks after this one carry the
-        # session; htmx queues a second click until the first is answered (hx-sync).
+        # cookie; htmx queues a second click until the first is answered (hx-sync).
         visitor_id = Visitor.objects.create().pk
-    _remember(request, visitor_id)
-    # Saved now, before the write it is for: if the database goes away between that write and
-    # the end of the request, the session exists and its cookie still goes out (on the 503
-    # page, core.middleware.SessionMiddleware), so the visitor's retry is the same visitor and
-    # changes nothing. (Saved again at the end, which also sends the cookie: one more query,
-    # on a visitor's first action only.)
-    request.session.save()
+        # Sent with whatever this request answers, the 503 page included
+        # (VisitorCookieMiddleware): if the database goes away between the Visitor and the
+        # write it is for, the retry still comes back as this visitor and changes nothing.
+        request._new_visitor_id = visitor_id
     request._visitor_id = visitor_id
     request.__dict__.pop("_visitor_state", None)
     return visitor_id
+
+
+class VisitorCookieMiddleware:
+    """Send the signed cookie of a visitor made during this request (see the module's
+    docstring); placed before (outside) the middleware that answers a database outage."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        visitor_id = getattr(request, "_new_visitor_id", None)
+        if visitor_id is not None:
+            response.set_signed_cookie(
+                settings.VISITOR_COOKIE_NAME,
+                str(visitor_id),
+                salt=COOKIE_SALT,
+                max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE or None,
+                httponly=True,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
+        return response
 
 
 def act_as_visitor(request: HttpRequest, write) -> int:

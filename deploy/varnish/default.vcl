@@ -4,7 +4,8 @@ vcl 4.1;
 #
 # What is cached: anonymous GET/HEAD answers that say how long they may be kept
 # (Cache-Control s-maxage or max-age, or Expires) and set no cookie. What passes: every other
-# method, /admin/, /healthz, and any request carrying the `sessionid` cookie (personal pages).
+# method, /admin/, /healthz, and any request carrying the `visitor` or `sessionid` cookie
+# (personal pages).
 # Invalidation: `PURGE /` with `X-Purge-Keys: key1 key2` from the app bans every object whose
 # Surrogate-Key holds one of those keys.
 
@@ -142,8 +143,9 @@ sub vcl_recv {
         return (hash);
     }
 
-    # A session (vote, bookmark, sign-in) makes every page personal.
-    if (req.http.Cookie ~ "(^|;)\s*sessionid=") {
+    # A visitor who voted or bookmarked (`visitor`) or signed in (`sessionid`) sees their own
+    # state on every page (core/pages.py is_personal).
+    if (req.http.Cookie ~ "(^|;)\s*(sessionid|visitor)=") {
         return (pass);
     }
     if (req.http.Authorization) {

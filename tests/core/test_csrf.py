@@ -16,11 +16,12 @@ SITE = "http://testserver"
 
 @pytest.fixture
 def victim(reference_pair):
-    """A visitor with a session (they voted skip before), in a browser that enforces CSRF."""
+    """A visitor who voted skip before (so has the visitor cookie), in a browser that
+    enforces CSRF."""
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(URL, {"value": "skip"}, HTTP_SEC_FETCH_SITE="same-origin")
     assert response.status_code == 303
-    assert "sessionid" in browser.cookies
+    assert "visitor" in browser.cookies
     return browser
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tools.models import Category
 from verdicts.models import Review
+from votes.models import Visitor
 
 pytestmark = pytest.mark.django_db
 
@@ -322,7 +323,7 @@ def test_the_bookmark_count_leaves_out_unpublished_tools(client, reference_pair)
     reference_pair[0].save()
     from votes.identity import forget_visitor_state
 
-    forget_visitor_state(client.session["visitor_id"])
+    forget_visitor_state(Visitor.objects.get().pk)
     assert '<span id="bookmark-count" class="count">1</span>' in client.get("/").content.decode()
 
 

@@ -96,8 +96,8 @@ def test_production_sends_hsts_secure_cookies_and_redirects_to_https(
         301,
         404,
     ]
-    session, csrf = report["cookies"]["sessionid"], report["cookies"]["csrftoken"]
-    assert session == {"secure": "True", "httponly": "True", "samesite": "Lax"}
+    visitor, csrf = report["cookies"]["visitor"], report["cookies"]["csrftoken"]
+    assert visitor == {"secure": "True", "httponly": "True", "samesite": "Lax"}
     assert csrf["secure"] == "True" and csrf["samesite"] == "Lax"
     assert report["plain_http"] == {
         "status": 301,

@@ -66,13 +66,14 @@ def vote(varnish, slug: str, value: str, cookie: str = ""):
     return varnish.request("POST", f"/tools/{slug}/vote/", headers, body)
 
 
-def session_cookie(response) -> str:
-    """`sessionid=...` from a response's Set-Cookie headers."""
+def visitor_cookie(response) -> str:
+    """`visitor=...` (the signed identity a first vote brings) from a response's Set-Cookie
+    headers."""
     for header in response.headers.get_all("Set-Cookie") or []:
-        match = re.match(r"(sessionid=[^;]+)", header)
+        match = re.match(r"(visitor=[^;]+)", header)
         if match:
             return match.group(1)
-    raise AssertionError(f"no session cookie in {response.headers.get_all('Set-Cookie')}")
+    raise AssertionError(f"no visitor cookie in {response.headers.get_all('Set-Cookie')}")
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
@@ -120,7 +121,7 @@ def test_an_editors_change_shows_through_varnish_within_a_second(site_data, varn
 def test_a_visitors_own_page_is_never_kept_for_anyone_else(site_data, varnish_for_app):
     voted = vote(varnish_for_app, "mistral-3b", "ship")
     assert (voted.status, voted.cache) == (303, "PASS"), voted.text[:500]
-    cookie = session_cookie(voted)
+    cookie = visitor_cookie(voted)
 
     # With nothing cached yet, the voter views the page first: their own page, marked as theirs.
     personal = varnish_for_app.get(URL, Cookie=f"csrftoken=abc; {cookie}")

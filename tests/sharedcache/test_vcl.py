@@ -12,6 +12,8 @@ import socket
 import threading
 import time
 
+import pytest
+
 from tests.sharedcache.conftest import HANG_UP, Route, wait_until
 
 PUBLIC = "public, max-age=0, s-maxage=60, stale-while-revalidate=30, stale-if-error=86400"
@@ -83,9 +85,12 @@ def test_answers_that_do_not_allow_sharing_are_never_stored(stub_backend, varnis
         assert stub_backend.hits(path) == 2, path
 
 
+@pytest.mark.parametrize("cookie", ["sessionid", "visitor"])
 def test_a_request_with_a_session_is_never_served_from_nor_stored_in_the_cache(
-    stub_backend, varnish_for_stub
+    stub_backend, varnish_for_stub, cookie
 ):
+    """`visitor` (a reader who voted or bookmarked) and `sessionid` (an editor) make pages
+    personal."""
     public_page(stub_backend, "/compare/a-vs-b/", "anonymous page")
     assert varnish_for_stub.get("/compare/a-vs-b/").cache == "MISS"
     assert varnish_for_stub.get("/compare/a-vs-b/").cache == "HIT"
@@ -94,18 +99,18 @@ def test_a_request_with_a_session_is_never_served_from_nor_stored_in_the_cache(
     # (wrongly) claims to be public must not be stored.
     public_page(stub_backend, "/compare/a-vs-b/", "Alice's page: you voted ship")
     personal = varnish_for_stub.get(
-        "/compare/a-vs-b/", Cookie="csrftoken=abc; sessionid=alice-session"
+        "/compare/a-vs-b/", Cookie=f"csrftoken=abc; {cookie}=alice-session"
     )
     assert (personal.cache, personal.text) == ("PASS", "Alice's page: you voted ship")
     seen = stub_backend.requests_for("/compare/a-vs-b/")[-1]
-    assert seen.headers["Cookie"] == "csrftoken=abc; sessionid=alice-session"
+    assert seen.headers["Cookie"] == f"csrftoken=abc; {cookie}=alice-session"
 
     anonymous = varnish_for_stub.get("/compare/a-vs-b/")
     assert (anonymous.cache, anonymous.text) == ("HIT", "anonymous page")
 
     # A first visit with a session to a page nobody cached leaves nothing behind either.
     public_page(stub_backend, "/tools/b/", "Bob's page")
-    assert varnish_for_stub.get("/tools/b/", Cookie="sessionid=bob").text == "Bob's page"
+    assert varnish_for_stub.get("/tools/b/", Cookie=f"{cookie}=bob").text == "Bob's page"
     public_page(stub_backend, "/tools/b/", "anonymous tool page")
     after = varnish_for_stub.get("/tools/b/")
     assert (after.cache, after.text) == ("MISS", "anonymous tool page")

@@ -1,8 +1,12 @@
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from tests.factories import ToolFactory, VoteFactory
 from tools.models import Tool
@@ -71,10 +75,15 @@ def test_a_reader_who_never_acts_creates_no_session_and_no_visitor(client, tool)
     assert "sessionid" not in client.cookies
 
 
-def test_the_first_vote_creates_the_visitor_and_the_session(client, tool):
-    client.post(URL, {"value": "ship"})
+def test_the_first_vote_creates_the_visitor_and_its_signed_cookie_but_no_session(client, tool):
+    response = client.post(URL, {"value": "ship"})
     assert Visitor.objects.count() == 1
-    assert "sessionid" in client.cookies
+    cookie = response.cookies["visitor"]
+    assert cookie.value.startswith(f"{Visitor.objects.get().pk}:")  # the number, then a signature
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
+    assert "sessionid" not in client.cookies
+    assert Session.objects.count() == 0
     other = ToolFactory(slug="other")
     client.post(f"/tools/{other.slug}/vote/", {"value": "skip"})
     assert Visitor.objects.count() == 1
@@ -86,6 +95,28 @@ def test_a_logged_in_user_votes_as_themselves(client, tool):
     client.force_login(user)
     client.post(URL, {"value": "ship"})
     assert Vote.objects.get().visitor.user == user
+
+
+def test_a_visitor_kept_in_a_session_from_before_the_cookie_is_still_recognised(client, tool):
+    before = Visitor.objects.create()
+    session = client.session
+    session["visitor_id"] = before.pk
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    response = client.post(URL, {"value": "ship"})
+    assert Vote.objects.get().visitor == before
+    assert "visitor" not in response.cookies
+    assert Visitor.objects.count() == 1
+
+
+def test_a_visitor_cookie_older_than_a_session_lasts_is_a_new_visitor(client, tool):
+    with time_machine.travel(timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)):
+        client.post(URL, {"value": "ship"})
+    first = Visitor.objects.get()
+    response = client.post(URL, {"value": "skip"})
+    assert Visitor.objects.count() == 2
+    assert response.cookies["visitor"].value.startswith(f"{first.pk + 1}:")
+    assert sorted(Vote.objects.values_list("value", flat=True)) == ["ship", "skip"]
 
 
 def test_distinct_visitors_each_count(tool):

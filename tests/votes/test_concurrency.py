@@ -65,12 +65,12 @@ def test_a_hundred_distinct_visitors_at_once_make_a_hundred_votes(tool):
 def test_twenty_parallel_clicks_by_one_visitor_make_one_vote(tool):
     first = Client()
     assert first.post(URL, {"value": "ship"}).status_code == 303
-    session = first.cookies["sessionid"].value
+    visitor = first.cookies["visitor"].value
 
     def click(value):
         def send():
             client = Client()
-            client.cookies["sessionid"] = session
+            client.cookies["visitor"] = visitor
             return client.post(URL, {"value": value}).status_code
 
         return send

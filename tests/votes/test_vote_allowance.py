@@ -62,7 +62,7 @@ def test_over_the_allowance_htmx_gets_a_429_fragment_and_nothing_changes(tool):
         text
     )
     assert 'id="flash"' in text and "<html" not in text
-    assert "sessionid" not in response.cookies
+    assert "visitor" not in response.cookies and "sessionid" not in response.cookies
     assert list(Vote.objects.values_list("pk", "value", "updated_at")) == rows
     assert read_tally(tool.pk) == (3, 0)
 
@@ -119,16 +119,25 @@ def test_an_unpublished_tool_is_refused_before_the_allowance(tool):
     assert not Vote.objects.exists()
 
 
-def test_a_made_up_session_cookie_is_not_an_identity(tool):
-    """The voter is a session the server issued: a cookie the client invents is replaced, and
-    does not get around the allowance."""
+@pytest.mark.parametrize(
+    "made_up",
+    [
+        ("sessionid", "madeup{number:026d}"),  # a session the server never issued
+        ("visitor", "{number}"),  # a visitor number without a signature
+        ("visitor", "{number}:forged-signature"),
+    ],
+)
+def test_a_made_up_cookie_is_not_an_identity(tool, made_up):
+    """The voter is a visitor the server issued and signed: a cookie the client invents is
+    replaced, and does not get around the allowance."""
+    name, pattern = made_up
     statuses = []
     for number in range(5):
         client = fresh_visitor()
-        client.cookies["sessionid"] = f"madeup{number:026d}"
+        client.cookies[name] = pattern.format(number=number + 1)
         response = client.post(URL, {"value": "ship"})
         statuses.append(response.status_code)
         if response.status_code == 303:
-            assert response.cookies["sessionid"].value != f"madeup{number:026d}"
+            assert response.cookies["visitor"].value != pattern.format(number=number + 1)
     assert statuses == [303, 303, 303, 429, 429]
     assert Visitor.objects.count() == 3
