@@ -250,7 +250,15 @@ class Voter:
 
     @property
     def cookie(self) -> str:
-        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+        """The cookies the browser still sends a minute after the vote: `visitor`, not the
+        ten-second `fresh` that makes the pages right after a vote check every mark
+        (core/pages.py insist_on_fresh_pages). Until 2026-12-02 the bench sent `fresh` with
+        every request, for minutes: that measured a voter's first ten seconds, not their
+        visit."""
+        later = time.time() + 60
+        return "; ".join(
+            f"{c.name}={c.value}" for c in self.jar if c.expires is None or c.expires > later
+        )
 
 
 # Many visitors voting on one tool, the launch-day case: every vote is a switch (each visitor
