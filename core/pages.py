@@ -131,7 +131,13 @@ class Slot:
 
     def render_for(self, request: HttpRequest) -> bytes:
         template = _compiled(self.template)
-        return template.render(Context({**self.data, "request": request})).encode()
+        return template.render(Context({**self.data, **_visitor_context(request)})).encode()
+
+
+def _visitor_context(request: HttpRequest) -> dict:
+    """What a slot is rendered with besides its data: the request, and whether it may come
+    from a signed-in editor (it has a session; cheaper than asking `request.user`)."""
+    return {"request": request, "signed_in": settings.SESSION_COOKIE_NAME in request.COOKIES}
 
 
 def _compiled(name: str):
@@ -354,8 +360,11 @@ def slot(context, template: str, data: dict) -> SafeString:
     slots = context.get(SLOTS)
     template_object = get_template(template).template  # fails loudly if the name is wrong
     if slots is None:
-        return mark_safe(template_object.render(Context({**data, "request": request})))  # noqa: S308
-    anonymous = template_object.render(Context({**data, "request": request, "anonymous": True}))
+        visitor = _visitor_context(request) if request is not None else {}
+        return mark_safe(template_object.render(Context({**data, **visitor})))  # noqa: S308
+    anonymous = template_object.render(
+        Context({**data, "request": request, "anonymous": True, "signed_in": False})
+    )
     slots.append(Slot(template, data, anonymous.encode()))
     return mark_safe(f"\x00slot:{len(slots) - 1}\x00")  # noqa: S308 (our own marker)
 

@@ -428,3 +428,20 @@ def test_bulk_schedule_asks_for_a_time_then_schedules_every_selected_tool(alice)
     assert done.status_code == 302
     for tool in Tool.objects.filter(pk__in=picked["_selected_action"]):
         assert (tool.status, tool.published_at, tool.state) == ("scheduled", when, "Scheduled")
+
+
+def test_staff_see_a_preview_link_on_public_compare_pages_and_nobody_else_does(
+    reference_pair, signed_in
+):
+    """The link is a per-visitor slot: the cached page others get never carries it, whoever
+    built it."""
+    url = "/compare/code-llama-4-vs-mistral-3b/"
+    link = "Preview with drafts and scheduled items"
+    editor = signed_in("Editors")
+    assert link in editor.get(url).content.decode()  # the editor's visit builds the page
+    assert link not in Client().get(url).content.decode()
+    voter = Client()
+    voter.post("/tools/code-llama-4/vote/", {"value": "ship"})
+    page = voter.get(url).content.decode()
+    assert 'aria-pressed="true"' in page and link not in page
+    assert link in editor.get(url).content.decode()
