@@ -140,3 +140,51 @@ def test_kept_pages_are_counted_in_redis(with_redis, reference_pair, client):
     assert pages.kept_pages() == 0
     client.get(URL)
     assert pages.kept_pages() == 1
+
+
+def test_incr_is_one_round_trip_with_djangos_semantics(with_redis):
+    """core.cache's `incr` runs EXISTS and INCRBY as one script: it adds to an existing key,
+    never creates a missing one (ValueError, as Django's does), keeps the key's expiry, and
+    works again when Redis does not know the script (a restart)."""
+    from django.core.cache import cache
+
+    cache.set("counter", 1, 60)
+    assert cache.incr("counter") == 2
+    assert cache.incr("counter", 5) == 7
+    assert cache.decr("counter", 3) == 4
+    assert cache.get("counter") == 4
+    client = cache._cache.get_client(write=True)
+    assert 0 < client.ttl(cache.make_key("counter")) <= 60
+
+    with pytest.raises(ValueError, match="not found"):
+        cache.incr("missing")
+    assert cache.get("missing") is None
+    assert not client.exists(cache.make_key("missing"))
+
+    # As after a restart: the server does not know the script's hash (without SCRIPT FLUSH,
+    # which would empty the script cache of everyone sharing this Redis).
+    cache._cache._incr_existing.sha = "0" * 40
+    assert cache.incr("counter") == 5
+
+    sent = []
+    execute = type(client).execute_command
+
+    def counting(self, *args, **options):
+        sent.append(args[0])
+        return execute(self, *args, **options)
+
+    type(client).execute_command = counting
+    try:
+        cache.incr("counter")
+    finally:
+        type(client).execute_command = execute
+    assert sent == ["EVALSHA"]
+
+
+def test_a_counter_that_is_not_a_number_still_fails_to_increment(with_redis):
+    import redis
+    from django.core.cache import cache
+
+    cache.set("text", "not a number")
+    with pytest.raises(redis.ResponseError):
+        cache.incr("text")
