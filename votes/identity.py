@@ -162,21 +162,6 @@ def visitor_state(request: HttpRequest) -> VisitorState:
     return request._visitor_state
 
 
-def has_voted_on(request: HttpRequest, tool_id: int) -> bool:
-    """Whether the acting visitor has a vote on the tool: from their state when it is at hand,
-    else one indexed query (a vote drops the cached state, so a voter's next vote would
-    otherwise rebuild all of it, two queries, only to drop it again)."""
-    state = getattr(request, "_visitor_state", None)
-    if state is None:
-        visitor_id = current_visitor_id(request)
-        if visitor_id is None:
-            return False
-        state = _cache_get(_state_key(visitor_id))
-        if state is None:
-            return Vote.objects.filter(visitor_id=visitor_id, tool_id=tool_id).exists()
-    return tool_id in state.votes
-
-
 def bookmarked_tool_ids(request: HttpRequest) -> list[int]:
     """Ids of the visitor's bookmarked tools, newest first."""
     return visitor_state(request).bookmarks

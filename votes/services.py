@@ -31,6 +31,23 @@ UPSERT_VOTE = """
 """
 WITHDRAW_VOTE = "DELETE FROM votes_vote WHERE visitor_id = %(visitor)s AND tool_id = %(tool)s"
 
+# The common vote: a returning voter changing (or repeating) their vote. One statement both
+# changes the row if there is one and says whether there was, so such a vote needs no query
+# first to find out whether it is new (new votes are charged to the address: allowance.py).
+# The UPDATE writes only a changed value, as the upsert above does, and fires the same tally
+# trigger. The SELECT sees the table as the statement found it (not the UPDATE's change):
+# a row existed. A row inserted meanwhile by a parallel first vote is seen by neither; the
+# caller then goes the new vote's way, whose INSERT ... ON CONFLICT changes that row instead.
+CHANGE_VOTE = """
+    WITH changed AS (
+        UPDATE votes_vote SET value = %(value)s, updated_at = %(now)s
+         WHERE visitor_id = %(visitor)s AND tool_id = %(tool)s AND value <> %(value)s
+        RETURNING id
+    )
+    SELECT EXISTS (SELECT FROM changed)
+        OR EXISTS (SELECT FROM votes_vote WHERE visitor_id = %(visitor)s AND tool_id = %(tool)s)
+"""
+
 
 def tally_keys(tool_id: int) -> list[keys.Key]:
     """What a change to this tool's votes makes stale: its figure, and lists of figures."""
@@ -60,6 +77,21 @@ def cast_vote(
         cursor.execute(WITHDRAW_VOTE if value == CLEAR else UPSERT_VOTE, params)
     purge(tally_keys(tool_id))
     forget_visitor_state(visitor_id)
+
+
+def change_vote(*, visitor_id: int, tool_id: int, value: str) -> bool:
+    """If the visitor has a vote on the tool, set it to `value` (ship, skip) and say True; else
+    write nothing and say False: the vote is new (charge it, then `cast_vote`)."""
+    if value not in (Vote.Value.SHIP, Vote.Value.SKIP):
+        raise ValueError(f"not a vote to change to: {value!r}")
+    params = {"visitor": visitor_id, "tool": tool_id, "value": value, "now": timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(CHANGE_VOTE, params)
+        (existed,) = cursor.fetchone()
+    if existed:
+        purge(tally_keys(tool_id))
+        forget_visitor_state(visitor_id)
+    return existed
 
 
 def set_bookmark(*, visitor_id: int, tool_id: int, action: str) -> None:
