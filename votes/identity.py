@@ -105,7 +105,8 @@ def act_as_visitor(request: HttpRequest, write) -> int:
     return visitor_id
 
 
-def _state_key(visitor_id: int) -> str:
+def state_key(visitor_id: int) -> str:
+    """The cache key of the visitor's state (a write can drop it along with its purge)."""
     return f"visitor-state:{visitor_id}"
 
 
@@ -114,7 +115,7 @@ def forget_visitor_state(visitor_id: int) -> None:
 
     def forget() -> None:
         try:
-            cache.delete(_state_key(visitor_id))
+            cache.delete(state_key(visitor_id))
         except Exception:
             logger.exception("cache unavailable: visitor %s may see old state", visitor_id)
 
@@ -145,7 +146,7 @@ def visitor_state(request: HttpRequest) -> VisitorState:
         visitor_id = current_visitor_id(request)
         state = EMPTY_STATE
         if visitor_id is not None:
-            state = _cache_get(_state_key(visitor_id))
+            state = _cache_get(state_key(visitor_id))
             if state is None:
                 state = VisitorState(
                     votes=dict(
@@ -157,7 +158,7 @@ def visitor_state(request: HttpRequest) -> VisitorState:
                         ).values_list("tool_id", flat=True)
                     ),
                 )
-                _cache_set(_state_key(visitor_id), state, STATE_TIMEOUT)
+                _cache_set(state_key(visitor_id), state, STATE_TIMEOUT)
         request._visitor_state = state
     return request._visitor_state
 

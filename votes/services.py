@@ -8,7 +8,7 @@ from django.utils import timezone
 from core import keys
 from core.purge import purge
 from votes.fingerprints import Fingerprint
-from votes.identity import forget_visitor_state
+from votes.identity import forget_visitor_state, state_key
 from votes.models import Bookmark, Vote
 
 CLEAR = "clear"
@@ -75,8 +75,7 @@ def cast_vote(
     }
     with connection.cursor() as cursor:
         cursor.execute(WITHDRAW_VOTE if value == CLEAR else UPSERT_VOTE, params)
-    purge(tally_keys(tool_id))
-    forget_visitor_state(visitor_id)
+    after_vote(visitor_id, tool_id)
 
 
 def change_vote(*, visitor_id: int, tool_id: int, value: str) -> bool:
@@ -89,9 +88,14 @@ def change_vote(*, visitor_id: int, tool_id: int, value: str) -> bool:
         cursor.execute(CHANGE_VOTE, params)
         (existed,) = cursor.fetchone()
     if existed:
-        purge(tally_keys(tool_id))
-        forget_visitor_state(visitor_id)
+        after_vote(visitor_id, tool_id)
     return existed
+
+
+def after_vote(visitor_id: int, tool_id: int) -> None:
+    """Pages showing the tool's figures are stale, and so is the voter's cached state (as
+    forget_visitor_state drops it): both in one round trip to the cache."""
+    purge(tally_keys(tool_id), drop=[state_key(visitor_id)])
 
 
 def set_bookmark(*, visitor_id: int, tool_id: int, action: str) -> None:
