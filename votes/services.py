@@ -38,6 +38,8 @@ WITHDRAW_VOTE = "DELETE FROM votes_vote WHERE visitor_id = %(visitor)s AND tool_
 # trigger. The SELECT sees the table as the statement found it (not the UPDATE's change):
 # a row existed. A row inserted meanwhile by a parallel first vote is seen by neither; the
 # caller then goes the new vote's way, whose INSERT ... ON CONFLICT changes that row instead.
+# A row a parallel withdrawal deletes meanwhile is not updated but reported: as if the
+# withdrawal came second, which it did.
 CHANGE_VOTE = """
     WITH changed AS (
         UPDATE votes_vote SET value = %(value)s, updated_at = %(now)s
