@@ -39,7 +39,7 @@ WITHDRAW_VOTE = "DELETE FROM votes_vote WHERE visitor_id = %(visitor)s AND tool_
 # a row existed. A row inserted meanwhile by a parallel first vote is seen by neither; the
 # caller then goes the new vote's way, whose INSERT ... ON CONFLICT changes that row instead.
 # A row a parallel withdrawal deletes meanwhile is not updated but reported: as if the
-# withdrawal came second, which it did.
+# withdrawal came second (it committed after this statement began).
 CHANGE_VOTE = """
     WITH changed AS (
         UPDATE votes_vote SET value = %(value)s, updated_at = %(now)s
