@@ -730,13 +730,17 @@ a visitor with a session 1,670-1,980 µs.
 - **Through Varnish** an anonymous page is a hit in Varnish's memory, as the static file is;
   gunicorn sees one background refresh per `TALLY_WINDOW_SECONDS` for pages showing community
   figures (`s-maxage`), answered from its own memory.
-- **A vote** is three SQL statements in autocommit (find the tool with its tally, the upsert,
-  read the tally back) and nine Redis round trips (the session; two rate limits of three
-  commands each; one MSET of the marks of the tool's two community keys; one drop of the
-  visitor's cached state). Every voter on one tool queues on that tool's tally row, which the
-  trigger updates inside the vote's statement, and commits are synchronous (fsync): the
-  throughput is that of the row lock, so it moves with the disk and with whatever else writes
-  to the same Postgres. Community keys are `soft`: a vote sends no purge to Varnish.
+- **A vote** by a returning voter, as every vote here is, is three SQL statements in
+  autocommit (find the tool with its tally; one statement that changes the visitor's vote and
+  says whether they had one, `votes.services.CHANGE_VOTE`; read the tally back) and six Redis
+  round trips (the session; two rate limits of two commands each, django-ratelimit's SET NX and
+  an increment that is one Lua script, `core.cache`; one pipeline of the marks of the tool's
+  two community keys and the drop of the visitor's cached state). A new vote is charged to the
+  address's daily allowance first, then inserted (INSERT ... ON CONFLICT). Every voter on one
+  tool queues on that tool's tally row, which the trigger updates inside the vote's statement,
+  and commits are synchronous (fsync): the throughput is that of the row lock, so it moves with
+  the disk and with whatever else writes to the same Postgres. Community keys are `soft`: a
+  vote sends no purge to Varnish.
 - **After a vote** the pages showing that tool are rebuilt once per worker, at most
   `TALLY_WINDOW_SECONDS` later: requests arriving meanwhile wait for that build instead of each
   rendering the page (`core.pages.public_page`). Each target after the vote target starts

@@ -4,19 +4,39 @@ Django's RedisCacheClient builds a new redis.Redis object for every cache operat
 redis-py 5 and later that constructor costs more than the round trip itself (measured with
 cProfile: about a quarter of a vote request). The client is thread-safe and bound to a
 connection pool, so one per pool is enough.
+
+Its `incr` also takes two round trips (EXISTS, then INCRBY); ours takes one (see below). And
+`set_many_and_delete` writes some keys and deletes others in one round trip (a vote's purge
+marks and the voter's dropped state, core/purge.py).
 """
 
 from __future__ import annotations
 
 import threading
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.commands.core import Script
+
+# Django's `incr`: add `delta` to an existing key, and never create one (a missing key is a
+# ValueError). Django checks with EXISTS and then sends INCRBY, two round trips, and
+# django-ratelimit increments twice per vote (per address, per visitor). The same check and
+# increment as one Lua script run in Redis: one round trip, and nothing can come between
+# them. A missing key answers nil (None here); a value that is not an integer fails INCRBY
+# with the same error as before.
+INCR_EXISTING = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+    return redis.call('INCRBY', KEYS[1], ARGV[1])
+end
+return false
+"""
 
 
 class PooledClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._threads = threading.local()
+        self._incr_existing: Script | None = None
 
     def get_client(self, key=None, *, write=False):
         """One client per thread and pool, holding its own connection.
@@ -37,12 +57,57 @@ class PooledClientRedisCacheClient(RedisCacheClient):
             )
         return client
 
+    def incr(self, key, delta):
+        client = self.get_client(key, write=True)
+        if self._incr_existing is None:
+            self._incr_existing = Script(client, INCR_EXISTING)  # only hashes the text
+        # EVALSHA; on a server that does not know the script yet (a first call, a restart)
+        # redis-py's Script loads it and tries again.
+        value = self._incr_existing(keys=[key], args=[delta], client=client)
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
+
+    def set_many_and_delete(self, data: dict, delete: list, timeout) -> None:
+        """Django's set_many (MSET, then EXPIRE each key unless the timeout is None) and a
+        DEL of `delete`, in the one MULTI/EXEC pipeline set_many sends anyway."""
+        pipeline = self.get_client(None, write=True).pipeline()
+        if data:
+            pipeline.mset({key: self._serializer.dumps(value) for key, value in data.items()})
+        if timeout is not None:
+            for key in data:
+                pipeline.expire(key, timeout)
+        if delete:
+            pipeline.delete(*delete)
+        if data or delete:
+            pipeline.execute()
+
 
 class PooledRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = PooledClientRedisCacheClient
 
+    def set_many_and_delete(self, data: dict, delete, timeout=DEFAULT_TIMEOUT) -> None:
+        make_key = self.make_and_validate_key
+        self._cache.set_many_and_delete(
+            {make_key(key): value for key, value in data.items()},
+            [make_key(key) for key in delete],
+            self.get_backend_timeout(timeout),
+        )
+
     def validate_key(self, key: str) -> None:
         """Django checks every character of every key for memcached's sake (2% of a cached
         page); Redis takes any key, and ours never reach memcached."""
+
+
+def set_many_and_delete(cache: BaseCache, data: dict, delete, timeout=DEFAULT_TIMEOUT) -> None:
+    """cache.set_many(data, timeout) and cache.delete_many(delete): one round trip with Redis,
+    two calls with another cache (the in-memory one of development and most tests)."""
+    # (`django.core.cache.cache` is a proxy to the cache: ask it for the method, not its class.)
+    if hasattr(cache, "set_many_and_delete"):
+        cache.set_many_and_delete(data, delete, timeout)
+        return
+    cache.set_many(data, timeout)
+    if delete:
+        cache.delete_many(delete)

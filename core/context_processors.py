@@ -7,11 +7,12 @@ def site(request: HttpRequest) -> dict:
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         # Where a no-JS form should send the visitor back to; htmx requests report the page.
-        "here": _here(request),
+        "here": here(request),
     }
 
 
-def _here(request: HttpRequest) -> str:
+def here(request: HttpRequest) -> str:
+    """The address of the page the visitor is on (`next` of the no-JS forms)."""
     htmx = getattr(request, "htmx", None)
     try:
         current = htmx.current_url_abs_path if htmx else None

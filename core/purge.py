@@ -23,10 +23,11 @@ logger = logging.getLogger(__name__)
 
 
 class AppCacheBackend:
-    """This app's page cache (Redis when REDIS_URL is set): pages showing a key are rebuilt."""
+    """This app's page cache (Redis when REDIS_URL is set): pages showing a key are rebuilt.
+    It also deletes the cache entries `drop` (see `purge`)."""
 
-    def purge(self, names: list[str]) -> None:
-        pages.mark_changed(names)
+    def purge(self, names: list[str], drop: list[str] = ()) -> None:
+        pages.mark_changed(names, drop)
 
 
 class HTTPPurgeBackend:
@@ -51,9 +52,11 @@ def backends() -> list:
     return found
 
 
-def purge(keys: Iterable[Key]) -> None:
+def purge(keys: Iterable[Key], *, drop: Iterable[str] = ()) -> None:
     """Pages showing any of these keys must be rebuilt: now, and again once the current
-    transaction commits.
+    transaction commits. `drop` names entries of this app's cache that the same write made
+    stale (a voter's cached state): they are deleted at the same moments, in the same round
+    trip as the marks.
 
     The second purge matters: a page built between the first and the commit read the old
     rows, and the commit-time mark (or ban) makes it stale as well.
@@ -62,22 +65,25 @@ def purge(keys: Iterable[Key]) -> None:
     for `TALLY_WINDOW_SECONDS` at most, so they are never sent a purge.
     """
     keys = sorted(set(keys))
-    if not keys:
+    drop = list(drop)
+    if not keys and not drop:
         return
 
     def send() -> None:
         for backend in backends():
-            names = [
-                key.name for key in keys if isinstance(backend, AppCacheBackend) or not key.soft
-            ]
-            if not names:
-                continue
+            app_cache = isinstance(backend, AppCacheBackend)
+            names = [key.name for key in keys if app_cache or not key.soft]
             try:
-                backend.purge(names)
+                if app_cache:
+                    backend.purge(names, drop)
+                elif names:
+                    backend.purge(names)
             except Exception:
                 # The write itself succeeded: never fail an editor's save or a vote over it.
                 # Pages kept meanwhile expire on their own (PAGE_TIMEOUT, s-maxage).
-                logger.exception("could not purge %s from %s", names, type(backend).__name__)
+                logger.exception(
+                    "could not purge %s (or drop %s) from %s", names, drop, type(backend).__name__
+                )
 
     if transaction.get_connection().in_atomic_block:
         send()

@@ -18,7 +18,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from core.ratelimit import Refusal, check_allowance
-from votes.identity import current_visitor_id, has_voted_on
+from votes.identity import current_visitor_id
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +33,11 @@ def charge_new_vote(
     request: HttpRequest, *, tool_id: int, tool_name: str, value: str
 ) -> tuple[Refusal | None, bool]:
     """(refusal, charged): a Refusal if this new vote would go over the address's allowance;
-    else `charged` says it counted against it (call `remember_charged` once the vote is in)."""
-    if value == "clear" or has_voted_on(request, tool_id):
+    else `charged` says it counted against it (call `remember_charged` once the vote is in).
+
+    For a vote the visitor does not hold yet: the caller has found no vote of theirs on the
+    tool (services.change_vote changes one in the same statement that looks for it)."""
+    if value == "clear":
         return None, False
     visitor_id = current_visitor_id(request)
     if visitor_id is not None:

@@ -150,7 +150,8 @@ def act_as_visitor(request: HttpRequest, write) -> int:
     return visitor_id
 
 
-def _state_key(visitor_id: int) -> str:
+def state_key(visitor_id: int) -> str:
+    """The cache key of the visitor's state (a write can drop it along with its purge)."""
     return f"visitor-state:{visitor_id}"
 
 
@@ -159,7 +160,7 @@ def forget_visitor_state(visitor_id: int) -> None:
 
     def forget() -> None:
         try:
-            cache.delete(_state_key(visitor_id))
+            cache.delete(state_key(visitor_id))
         except Exception:
             logger.exception("cache unavailable: visitor %s may see old state", visitor_id)
 
@@ -190,7 +191,7 @@ def visitor_state(request: HttpRequest) -> VisitorState:
         visitor_id = current_visitor_id(request)
         state = EMPTY_STATE
         if visitor_id is not None:
-            state = _cache_get(_state_key(visitor_id))
+            state = _cache_get(state_key(visitor_id))
             if state is None:
                 state = VisitorState(
                     votes=dict(
@@ -202,24 +203,9 @@ def visitor_state(request: HttpRequest) -> VisitorState:
                         ).values_list("tool_id", flat=True)
                     ),
                 )
-                _cache_set(_state_key(visitor_id), state, STATE_TIMEOUT)
+                _cache_set(state_key(visitor_id), state, STATE_TIMEOUT)
         request._visitor_state = state
     return request._visitor_state
-
-
-def has_voted_on(request: HttpRequest, tool_id: int) -> bool:
-    """Whether the acting visitor has a vote on the tool: from their state when it is at hand,
-    else one indexed query (a vote drops the cached state, so a voter's next vote would
-    otherwise rebuild all of it, two queries, only to drop it again)."""
-    state = getattr(request, "_visitor_state", None)
-    if state is None:
-        visitor_id = current_visitor_id(request)
-        if visitor_id is None:
-            return False
-        state = _cache_get(_state_key(visitor_id))
-        if state is None:
-            return Vote.objects.filter(visitor_id=visitor_id, tool_id=tool_id).exists()
-    return tool_id in state.votes
 
 
 def bookmarked_tool_ids(request: HttpRequest) -> list[int]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core import keys
 from core.purge import purge
 from votes.fingerprints import Fingerprint
-from votes.identity import forget_visitor_state
+from votes.identity import forget_visitor_state, state_key
 from votes.models import Bookmark, Vote
 
 CLEAR = "clear"
@@ -30,6 +30,25 @@ UPSERT_VOTE = """
         WHERE votes_vote.value <> EXCLUDED.value
 """
 WITHDRAW_VOTE = "DELETE FROM votes_vote WHERE visitor_id = %(visitor)s AND tool_id = %(tool)s"
+
+# The common vote: a returning voter changing (or repeating) their vote. One statement both
+# changes the row if there is one and says whether there was, so such a vote needs no query
+# first to find out whether it is new (new votes are charged to the address: allowance.py).
+# The UPDATE writes only a changed value, as the upsert above does, and fires the same tally
+# trigger. The SELECT sees the table as the statement found it (not the UPDATE's change):
+# a row existed. A row inserted meanwhile by a parallel first vote is seen by neither; the
+# caller then goes the new vote's way, whose INSERT ... ON CONFLICT changes that row instead.
+# A row a parallel withdrawal deletes meanwhile is not updated but reported: as if the
+# withdrawal came second (it committed after this statement began).
+CHANGE_VOTE = """
+    WITH changed AS (
+        UPDATE votes_vote SET value = %(value)s, updated_at = %(now)s
+         WHERE visitor_id = %(visitor)s AND tool_id = %(tool)s AND value <> %(value)s
+        RETURNING id
+    )
+    SELECT EXISTS (SELECT FROM changed)
+        OR EXISTS (SELECT FROM votes_vote WHERE visitor_id = %(visitor)s AND tool_id = %(tool)s)
+"""
 
 
 def tally_keys(tool_id: int) -> list[keys.Key]:
@@ -58,8 +77,27 @@ def cast_vote(
     }
     with connection.cursor() as cursor:
         cursor.execute(WITHDRAW_VOTE if value == CLEAR else UPSERT_VOTE, params)
-    purge(tally_keys(tool_id))
-    forget_visitor_state(visitor_id)
+    after_vote(visitor_id, tool_id)
+
+
+def change_vote(*, visitor_id: int, tool_id: int, value: str) -> bool:
+    """If the visitor has a vote on the tool, set it to `value` (ship, skip) and say True; else
+    write nothing and say False: the vote is new (charge it, then `cast_vote`)."""
+    if value not in (Vote.Value.SHIP, Vote.Value.SKIP):
+        raise ValueError(f"not a vote to change to: {value!r}")
+    params = {"visitor": visitor_id, "tool": tool_id, "value": value, "now": timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(CHANGE_VOTE, params)
+        (existed,) = cursor.fetchone()
+    if existed:
+        after_vote(visitor_id, tool_id)
+    return existed
+
+
+def after_vote(visitor_id: int, tool_id: int) -> None:
+    """Pages showing the tool's figures are stale, and so is the voter's cached state (as
+    forget_visitor_state drops it): both in one round trip to the cache."""
+    purge(tally_keys(tool_id), drop=[state_key(visitor_id)])
 
 
 def set_bookmark(*, visitor_id: int, tool_id: int, action: str) -> None:

@@ -140,3 +140,105 @@ def test_kept_pages_are_counted_in_redis(with_redis, reference_pair, client):
     assert pages.kept_pages() == 0
     client.get(URL)
     assert pages.kept_pages() == 1
+
+
+def test_incr_is_one_round_trip_with_djangos_semantics(with_redis):
+    """core.cache's `incr` runs EXISTS and INCRBY as one script: it adds to an existing key,
+    never creates a missing one (ValueError, as Django's does), keeps the key's expiry, and
+    works again when Redis does not know the script (a restart)."""
+    from django.core.cache import cache
+
+    cache.set("counter", 1, 60)
+    assert cache.incr("counter") == 2
+    assert cache.incr("counter", 5) == 7
+    assert cache.decr("counter", 3) == 4
+    assert cache.get("counter") == 4
+    client = cache._cache.get_client(write=True)
+    assert 0 < client.ttl(cache.make_key("counter")) <= 60
+
+    with pytest.raises(ValueError, match="not found"):
+        cache.incr("missing")
+    assert cache.get("missing") is None
+    assert not client.exists(cache.make_key("missing"))
+
+    # As after a restart: the server does not know the script's hash (without SCRIPT FLUSH,
+    # which would empty the script cache of everyone sharing this Redis).
+    cache._cache._incr_existing.sha = "0" * 40
+    assert cache.incr("counter") == 5
+
+    sent = []
+    execute = type(client).execute_command
+
+    def counting(self, *args, **options):
+        sent.append(args[0])
+        return execute(self, *args, **options)
+
+    type(client).execute_command = counting
+    try:
+        cache.incr("counter")
+    finally:
+        type(client).execute_command = execute
+    assert sent == ["EVALSHA"]
+
+
+def test_a_counter_that_is_not_a_number_still_fails_to_increment(with_redis):
+    import redis
+    from django.core.cache import cache
+
+    cache.set("text", "not a number")
+    with pytest.raises(redis.ResponseError):
+        cache.incr("text")
+
+
+def test_set_many_and_delete_writes_and_deletes_in_one_pipeline(with_redis):
+    from django.core.cache import cache
+
+    from core.cache import set_many_and_delete
+
+    cache.set_many({"stale": 1, "kept": 2})
+    set_many_and_delete(cache, {"mark:a": 1.5, "mark:b": "text"}, ["stale"], timeout=None)
+    assert cache.get_many(["mark:a", "mark:b", "stale", "kept"]) == {
+        "mark:a": 1.5,
+        "mark:b": "text",
+        "kept": 2,
+    }
+    client = cache._cache.get_client(write=True)
+    assert client.ttl(cache.make_key("mark:a")) == -1  # timeout=None: kept until evicted
+    set_many_and_delete(cache, {"timed": 3}, [], timeout=30)
+    assert 0 < client.ttl(cache.make_key("timed")) <= 30
+    set_many_and_delete(cache, {}, ["timed", "kept"])
+    assert cache.get_many(["timed", "kept"]) == {}
+
+
+def test_set_many_and_delete_with_another_cache_is_two_calls():
+    from django.core.cache import caches
+
+    from core.cache import set_many_and_delete
+
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        local = caches["default"]
+        local.set("stale", 1)
+        set_many_and_delete(local, {"fresh": 2}, ["stale"], timeout=None)
+        assert local.get_many(["fresh", "stale"]) == {"fresh": 2}
+
+
+def test_a_vote_drops_the_voters_cached_state_in_redis(with_redis, reference_pair, client):
+    """The purge marks and the dropped state go in one pipeline; the voter's next page shows
+    each vote they cast, new or changed."""
+    from django.core.cache import cache
+
+    from votes.identity import state_key
+
+    tool_page = "/tools/mistral-3b/"
+    client.post("/tools/mistral-3b/vote/", {"value": "ship"})
+    visitor_id = client.session["visitor_id"]
+    assert 'value="clear" aria-pressed="true"' in client.get(tool_page).content.decode()
+    assert cache.get(state_key(visitor_id)) is not None  # the page cached the state
+    client.post("/tools/mistral-3b/vote/", {"value": "skip"})  # a change
+    assert cache.get(state_key(visitor_id)) is None
+    page = client.get(tool_page).content.decode()
+    assert 'id="vote-mistral-3b-skip" type="submit" name="value" value="clear"' in page
+    client.post("/tools/code-llama-4/vote/", {"value": "ship"})  # a new vote
+    assert cache.get(state_key(visitor_id)) is None

@@ -66,6 +66,19 @@ def test_switching_and_withdrawing_set_state_and_never_toggle(client, tool):
     assert Visitor.objects.count() == 1
 
 
+def test_a_returning_voter_changes_their_vote_in_one_statement(client, tool):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.post(URL, {"value": "ship"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(URL, {"value": "skip"}, **HTMX)
+    assert "Counted a skip vote for Code Llama 4" in response.content.decode()
+    on_votes = [query["sql"] for query in queries if "votes_vote" in query["sql"]]
+    assert len(on_votes) == 1 and "UPDATE votes_vote" in on_votes[0]
+    assert figure(tool) == "0% ship · 1 vote"
+
+
 def test_a_reader_who_never_acts_creates_no_session_and_no_visitor(client, tool):
     client.get("/tools/code-llama-4/")
     client.get("/compare/")

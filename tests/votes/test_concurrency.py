@@ -82,6 +82,33 @@ def test_twenty_parallel_clicks_by_one_visitor_make_one_vote(tool):
     assert tally(tool).total == 1
 
 
+def test_parallel_first_votes_on_a_tool_by_a_returning_visitor_make_one_vote(tool, settings):
+    """A visitor with a session but no vote on this tool yet: every click finds no row to
+    change, is charged as a new vote, and the INSERT ... ON CONFLICT makes one row."""
+    settings.VOTES_PER_ADDRESS_PER_TOOL_PER_DAY = 1000
+    first = Client()
+    assert first.post(URL, {"value": "ship"}).status_code == 303
+    assert first.post(URL, {"value": "clear"}).status_code == 303
+    session = first.cookies["sessionid"].value
+    assert not Vote.objects.exists()
+
+    def click(value):
+        def send():
+            client = Client()
+            client.cookies["sessionid"] = session
+            return client.post(URL, {"value": value}).status_code
+
+        return send
+
+    statuses = in_parallel([click("ship" if index % 2 else "skip") for index in range(16)])
+    assert statuses == [303] * 16
+    assert Vote.objects.filter(tool=tool).count() == 1
+    assert Visitor.objects.count() == 1
+    value = Vote.objects.get().value
+    figure = tally(tool)
+    assert (figure.ships, figure.skips) == ((1, 0) if value == "ship" else (0, 1))
+
+
 def test_a_storm_of_switches_and_withdrawals_ends_with_figures_equal_to_the_rows(tool):
     visitors = []
     for number in range(12):

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from tests.factories import ToolFactory, VisitorFactory, VoteFactory
 from tools.models import Tool
 from votes.models import Tally, Visitor, Vote
-from votes.services import cast_vote
+from votes.services import cast_vote, change_vote
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,26 @@ def test_casting_switching_repeating_and_withdrawing_keep_the_tally_equal_to_the
     for visitor, value, expected in steps:
         cast_vote(visitor_id=visitor.pk, tool_id=tool.pk, value=value)
         assert kept(tool) == counted(tool) == expected
+
+
+def test_changing_a_vote_in_place_keeps_the_tally_and_says_whether_there_was_one():
+    tool = ToolFactory()
+    visitor = VisitorFactory()
+    assert change_vote(visitor_id=visitor.pk, tool_id=tool.pk, value="ship") is False
+    assert not Vote.objects.exists()  # a new vote is not written here: it is charged first
+    cast_vote(visitor_id=visitor.pk, tool_id=tool.pk, value="ship")
+    row = Vote.objects.get()
+    for value, expected in [("skip", (0, 1)), ("skip", (0, 1)), ("ship", (1, 0))]:
+        assert change_vote(visitor_id=visitor.pk, tool_id=tool.pk, value=value) is True
+        assert kept(tool) == counted(tool) == expected
+    changed = Vote.objects.get()
+    assert (changed.pk, changed.created_at) == (row.pk, row.created_at)
+    assert changed.updated_at > row.updated_at
+    repeated = changed.updated_at
+    change_vote(visitor_id=visitor.pk, tool_id=tool.pk, value="ship")  # writes nothing
+    assert Vote.objects.get().updated_at == repeated
+    with pytest.raises(ValueError):
+        change_vote(visitor_id=visitor.pk, tool_id=tool.pk, value="clear")
 
 
 def test_a_moderator_deleting_votes_in_bulk_lowers_the_tally():
