@@ -233,7 +233,9 @@ def test_a_vote_drops_the_voters_cached_state_in_redis(with_redis, reference_pai
 
     tool_page = "/tools/mistral-3b/"
     client.post("/tools/mistral-3b/vote/", {"value": "ship"})
-    visitor_id = client.session["visitor_id"]
+    from votes.models import Visitor
+
+    visitor_id = Visitor.objects.get().pk
     assert 'value="clear" aria-pressed="true"' in client.get(tool_page).content.decode()
     assert cache.get(state_key(visitor_id)) is not None  # the page cached the state
     client.post("/tools/mistral-3b/vote/", {"value": "skip"})  # a change

@@ -83,19 +83,19 @@ def test_twenty_parallel_clicks_by_one_visitor_make_one_vote(tool):
 
 
 def test_parallel_first_votes_on_a_tool_by_a_returning_visitor_make_one_vote(tool, settings):
-    """A visitor with a session but no vote on this tool yet: every click finds no row to
+    """A visitor (their cookie) but no vote on this tool yet: every click finds no row to
     change, is charged as a new vote, and the INSERT ... ON CONFLICT makes one row."""
     settings.VOTES_PER_ADDRESS_PER_TOOL_PER_DAY = 1000
     first = Client()
     assert first.post(URL, {"value": "ship"}).status_code == 303
     assert first.post(URL, {"value": "clear"}).status_code == 303
-    session = first.cookies["sessionid"].value
+    visitor = first.cookies["visitor"].value
     assert not Vote.objects.exists()
 
     def click(value):
         def send():
             client = Client()
-            client.cookies["sessionid"] = session
+            client.cookies["visitor"] = visitor
             return client.post(URL, {"value": value}).status_code
 
         return send
