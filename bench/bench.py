@@ -712,9 +712,10 @@ the ORM query TechEmpower's Django entry makes.
 
 Profiled with py-spy on the running workers and in process (`bench/inprocess.py`, see the
 README), on 2 cores shared with wrk, Redis, Postgres and Varnish. CPU a request in process
-(`inprocess.py <page> 3000 --time`, no gunicorn, no network; 2026-12-02): static file 130-180 µs,
-cached compare page for an anonymous reader 110-140 µs, fortunes 710-750 µs, compare page for
-a visitor with a session 1,670-1,980 µs.
+(`inprocess.py <page> 3000 --time`, no gunicorn, no network; three runs, 2026-12-02): static
+file 94-161 µs, cached compare page for an anonymous reader 128-161 µs, fortunes 627-831 µs,
+compare page for a visitor who voted 487-596 µs (1,670-1,980 µs earlier the same day, for a
+visitor with a session who also sent the ten-second `fresh` cookie).
 
 - **A cached anonymous page** is answered by `core.pages.PageCacheMiddleware` from the
   worker's memory, before sessions, CSRF, authentication, URL resolution or the view: the
@@ -723,24 +724,29 @@ a visitor with a session 1,670-1,980 µs.
   it shows) at most every `PAGE_CACHE_RECHECK_SECONDS`; community figures count only once the
   page is older than `TALLY_WINDOW_SECONDS`. No cookie is set and no token is made. Through
   gunicorn it costs about what the static file does; most of either is gunicorn's own work.
-- **A visitor with a session** goes through the whole stack: three Redis round trips (the
-  session, an MGET of the marks of every key the page shows, their cached votes and bookmarks)
-  and the page's seven per-visitor slots rendered by Django templates for them
-  (`core.pages.personal_response`, `Slot.render_for`), about two thirds of its CPU in process.
+- **A visitor who voted** is answered by the same middleware from the same kept page, with its
+  six per-visitor slots rendered by Django templates for them (`core.pages.personal_response`,
+  `Slot.render_for`): one Redis round trip (their cached votes and bookmarks), found by the
+  visitor number in their signed cookie (checking the signature: about 25-55 µs); no session
+  is read (readers have none since 2026-12-02, votes/identity.py). In process the slot holding
+  their bookmark count, the first to need their state, costs about 200 µs (the cookie and the
+  Redis read), each of the others 20-30 µs, most of it Django's template machinery. Within ten
+  seconds of their own vote (`fresh` cookie) the page's marks are read on every request too.
 - **Through Varnish** an anonymous page is a hit in Varnish's memory, as the static file is;
   gunicorn sees one background refresh per `TALLY_WINDOW_SECONDS` for pages showing community
   figures (`s-maxage`), answered from its own memory.
 - **A vote** by a returning voter, as every vote here is, is three SQL statements in
   autocommit (find the tool with its tally; one statement that changes the visitor's vote and
-  says whether they had one, `votes.services.CHANGE_VOTE`; read the tally back) and six Redis
-  round trips (the session; two rate limits of two commands each, django-ratelimit's SET NX and
-  an increment that is one Lua script, `core.cache`; one pipeline of the marks of the tool's
+  says whether they had one, `votes.services.CHANGE_VOTE`; read the tally back) and five Redis
+  round trips (no session: the voter is named by their signed cookie; two rate limits of two
+  commands each, django-ratelimit's SET NX and an increment that is one Lua script, `core.cache`; one pipeline of the marks of the tool's
   two community keys and the drop of the visitor's cached state). A new vote is charged to the
   address's daily allowance first, then inserted (INSERT ... ON CONFLICT). Every voter on one
   tool queues on that tool's tally row, which the trigger updates inside the vote's statement,
-  and commits are synchronous (fsync): the throughput is that of the row lock, so it moves with
-  the disk and with whatever else writes to the same Postgres. Community keys are `soft`: a
-  vote sends no purge to Varnish.
+  and commits are synchronous (fsync, 0.3 ms on this machine). In process a vote costs about
+  3 ms of CPU (5 ms at the start of 2026-12-02: a session read, a cache read and a query to
+  learn whether the voter had voted, four more Redis commands), so here it is bound by CPU
+  rather than by the row lock. Community keys are `soft`: a vote sends no purge to Varnish.
 - **After a vote** the pages showing that tool are rebuilt once per worker, at most
   `TALLY_WINDOW_SECONDS` later: requests arriving meanwhile wait for that build instead of each
   rendering the page (`core.pages.public_page`). Each target after the vote target starts
@@ -752,6 +758,11 @@ a visitor with a session 1,670-1,980 µs.
 - gunicorn caps each worker's connections (`worker_connections`, threads x 4): without it one
   process could take all 32 of wrk's connections and leave the other idle, halving throughput
   at random from run to run.
+- **p99 after the vote target**: a run of the compare, home and static rows alone (no vote
+  target, 3 rounds, same day) had p99/p50 of 2.5-4.1 for the anonymous compare page and 2.4-2.5
+  for the home page, against 5.6 and 7.6 here: the misses above come with the votes (pages
+  rebuilt once their community figures change, Postgres writing back the tally row and the
+  vote rows), and Varnish's, at a p50 under 1 ms, are one wait for a core.
 - **p99** on this machine is mostly other work: wrk, Varnish, Redis and Postgres share the two
   cores with gunicorn, and so does anything else running (the load average is above). A page
   answered in 1 ms (Varnish) or 10 ms (gunicorn) has its p99 set by how long a process waits
