@@ -739,8 +739,8 @@ visitor with a session who also sent the ten-second `fresh` cookie).
   autocommit (find the tool with its tally; one statement that changes the visitor's vote and
   says whether they had one, `votes.services.CHANGE_VOTE`; read the tally back) and five Redis
   round trips (no session: the voter is named by their signed cookie; two rate limits of two
-  commands each, django-ratelimit's SET NX and an increment that is one Lua script, `core.cache`; one pipeline of the marks of the tool's
-  two community keys and the drop of the visitor's cached state). A new vote is charged to the
+  commands each, django-ratelimit's SET NX and an increment that is one Lua script,
+  `core.cache`; one pipeline of the marks of the tool's two community keys and the drop of the visitor's cached state). A new vote is charged to the
   address's daily allowance first, then inserted (INSERT ... ON CONFLICT). Every voter on one
   tool queues on that tool's tally row, which the trigger updates inside the vote's statement,
   and commits are synchronous (fsync, 0.3 ms on this machine). In process a vote costs about
