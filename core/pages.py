@@ -240,15 +240,31 @@ def last_change(name: str) -> float | None:
     return cache.get(MARK_PREFIX + name)
 
 
-def is_fresh(entry: Entry, *, strict: bool) -> bool:
-    names = list(entry.keys)
-    if strict or time.time() - entry.built_at >= settings.TALLY_WINDOW_SECONDS:
-        names += entry.soft_keys
+FRESH, FIGURES_CHANGED, CHANGED = "fresh", "figures changed", "changed"
+
+
+def staleness(entry: Entry, *, strict: bool) -> str:
+    """FRESH; FIGURES_CHANGED when only community figures (soft keys) changed since the page
+    was built; CHANGED when anything else did (content, a go-live time)."""
+    soft = strict or time.time() - entry.built_at >= settings.TALLY_WINDOW_SECONDS
+    names = [*entry.keys, *(entry.soft_keys if soft else ())]
     marks = cache.get_many([GO_LIVE, *(MARK_PREFIX + name for name in names)])
     if _passed_go_live(entry.built_at, marks.get(GO_LIVE)):
-        return False
-    # A mark that is missing was evicted (or never written): count it as a change.
-    return all(marks.get(MARK_PREFIX + name, float("inf")) < entry.built_at for name in names)
+        return CHANGED
+
+    def changed(name: str) -> bool:
+        # A mark that is missing was evicted (or never written): count it as a change.
+        return marks.get(MARK_PREFIX + name, float("inf")) >= entry.built_at
+
+    if any(changed(name) for name in entry.keys):
+        return CHANGED
+    if soft and any(changed(name) for name in entry.soft_keys):
+        return FIGURES_CHANGED
+    return FRESH
+
+
+def is_fresh(entry: Entry, *, strict: bool) -> bool:
+    return staleness(entry, strict=strict) == FRESH
 
 
 def _ensure_marks(names: Iterable[str]) -> None:
@@ -284,6 +300,27 @@ def _drop_local(key: str) -> None:
         _local.pop(key, None)
 
 
+# Pages whose community figures changed, kept while this process rebuilds them: readers
+# arriving during the rebuild get this copy (figures a few seconds old, as a shared cache's
+# stale-while-revalidate would show) instead of queueing behind the build. Never for a reader
+# who just voted (`strict`), never when anything but figures changed.
+_rebuilding_from: OrderedDict[str, Entry] = OrderedDict()
+REBUILDING_MAX = 100
+
+
+def _keep_while_rebuilt(key: str, entry: Entry) -> None:
+    with _local_guard:
+        _rebuilding_from[key] = entry
+        _rebuilding_from.move_to_end(key)
+        while len(_rebuilding_from) > REBUILDING_MAX:
+            _rebuilding_from.popitem(last=False)
+
+
+def _forget_previous(key: str) -> None:
+    with _local_guard:
+        _rebuilding_from.pop(key, None)
+
+
 def popular_slot(key: str) -> str:
     """Where a popular-only page may be kept: one of PAGE_CACHE_POPULAR_SLOTS, by its key."""
     number = int.from_bytes(hashlib.blake2s(key.encode(), digest_size=8).digest(), "big")
@@ -309,8 +346,13 @@ def fetch(key: str, *, strict: bool) -> Entry | None:
             entry = found[slot]
         if entry is None:
             return None
-    if not is_fresh(entry, strict=strict):
+    state = staleness(entry, strict=strict)
+    if state != FRESH:
         _drop_local(key)
+        if state == FIGURES_CHANGED:
+            _keep_while_rebuilt(key, entry)
+        else:
+            _forget_previous(key)
         return None
     entry.checked_at = now
     _keep_local(key, entry)
@@ -405,12 +447,14 @@ BUILD_WAIT = 5.0
 
 
 @contextmanager
-def one_build_at_a_time(key: str) -> Iterator[None]:
+def one_build_at_a_time(key: str, *, wait: bool = True) -> Iterator[bool]:
+    """Yields True once this thread may build the page; with `wait=False`, False at once
+    while another thread is building it (after BUILD_WAIT the build goes ahead anyway)."""
     with _building_guard:
         lock = _building.setdefault(key, threading.Lock())
-    acquired = lock.acquire(timeout=BUILD_WAIT)
+    acquired = lock.acquire(timeout=BUILD_WAIT) if wait else lock.acquire(blocking=False)
     try:
-        yield
+        yield acquired or wait
     finally:
         if acquired:
             lock.release()
@@ -527,8 +571,17 @@ def public_page(params: tuple[str, ...] | str = ()):
                 logger.warning("cache unavailable: rendering %s uncached", key, exc_info=True)
                 entry, reachable = None, False
             if entry is None:
-                with one_build_at_a_time(key) if reachable else nullcontext():
-                    if reachable:
+                previous = None if strict or not reachable else _rebuilding_from.get(key)
+                building = (
+                    one_build_at_a_time(key, wait=previous is None)
+                    if reachable
+                    else nullcontext(True)
+                )
+                with building as may_build:
+                    if not may_build:
+                        # Another thread is rebuilding it for new figures: the copy it replaces.
+                        entry = previous
+                    elif reachable:
                         # Another thread may have built it while this one waited.
                         entry = _local.get(key)
                         if entry is not None and not is_fresh(entry, strict=strict):
@@ -539,6 +592,7 @@ def public_page(params: tuple[str, ...] | str = ()):
                         if isinstance(page, HttpResponse):
                             return page
                         entry = build(request, page, started, address)
+                        _forget_previous(key)
                         if reachable and page.store:
                             try:
                                 store(key, entry, popular_only=page.popular_only)

@@ -365,3 +365,74 @@ def test_a_visitor_with_a_session_sees_others_votes_within_the_window(
     assert "100% ship · 1 vote" not in client.get(URL).content.decode()  # cached, in window
     later(settings.TALLY_WINDOW_SECONDS)
     assert "100% ship · 1 vote" in client.get(URL).content.decode()
+
+
+def _rebuild_held_open(monkeypatch):
+    """While the compare page's first rebuild renders, it waits for `release`: the state a
+    busy page is in while one thread renders it and other readers arrive."""
+    from core import pages as page_layer
+
+    real_render = page_layer.render_to_string
+    building, release = threading.Event(), threading.Event()
+
+    def render(template, *args, **kwargs):
+        if template == "tools/compare.html" and not building.is_set():
+            building.set()
+            assert release.wait(timeout=5)
+        return real_render(template, *args, **kwargs)
+
+    monkeypatch.setattr(page_layer, "render_to_string", render)
+    return building, release
+
+
+def _visit(pages: dict, name: str) -> None:
+    try:
+        pages[name] = Client().get(URL).content.decode()
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_new_figures_render_other_readers_get_the_page_they_replace(
+    reference_pair, monkeypatch, later, settings
+):
+    # Neither tool has a vote yet; then Mistral 3B gets one.
+    assert Client().get(URL).content.decode().count("No votes yet") == 2  # kept
+    Client().post("/tools/mistral-3b/vote/", {"value": "ship"})
+    later(settings.TALLY_WINDOW_SECONDS)
+    building, release = _rebuild_held_open(monkeypatch)
+    pages = {}
+    rebuild = threading.Thread(target=_visit, args=(pages, "rebuild"))
+    rebuild.start()
+    assert building.wait(timeout=5)
+    _visit(pages, "meanwhile")  # answered while the rebuild still waits: no queueing behind it
+    release.set()
+    rebuild.join()
+    assert pages["meanwhile"].count("No votes yet") == 2  # the figures of a few seconds ago
+    assert pages["rebuild"].count("No votes yet") == 1
+    assert Client().get(URL).content.decode().count("No votes yet") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_an_editors_change_renders_nobody_gets_the_old_page(
+    reference_pair, monkeypatch, later, settings
+):
+    from core import pages as page_layer
+
+    monkeypatch.setattr(page_layer, "BUILD_WAIT", 0.3)
+    Client().get(URL)
+    Client().post("/tools/mistral-3b/vote/", {"value": "ship"})  # figures changed too
+    code_llama = reference_pair[0]
+    code_llama.tagline = "Rewritten while readers arrive"
+    code_llama.save()
+    later(settings.TALLY_WINDOW_SECONDS)
+    building, release = _rebuild_held_open(monkeypatch)
+    pages = {}
+    rebuild = threading.Thread(target=_visit, args=(pages, "rebuild"))
+    rebuild.start()
+    assert building.wait(timeout=5)
+    _visit(pages, "meanwhile")  # waits BUILD_WAIT for the rebuild, then renders it itself
+    release.set()
+    rebuild.join()
+    assert "Rewritten while readers arrive" in pages["meanwhile"]
+    assert "Rewritten while readers arrive" in pages["rebuild"]
