@@ -749,9 +749,9 @@ visitor with a session who also sent the ten-second `fresh` cookie).
   here it is bound by CPU rather than by the row lock. Community keys are `soft`: a vote sends
   no purge to Varnish.
 - **After a vote** the pages showing that tool are rebuilt once per worker, at most
-  `TALLY_WINDOW_SECONDS` later: requests arriving meanwhile wait for that build instead of each
-  rendering the page (`core.pages.public_page`). Each target after the vote target starts
-  with such a rebuild, one of the sources of its p99.
+  `TALLY_WINDOW_SECONDS` later: requests arriving meanwhile get the copy being replaced
+  (figures a few seconds old) instead of queueing behind that build (`core.pages.public_page`;
+  until 2026-12-02 they waited for it).
 - **No JIT**: a migration turns it off for the database. With stale statistics Postgres once
   spent 220 ms compiling a directory query that runs in 10 ms.
 - After the vote target the bench pauses 2 s: the votes wrk abandons at the end still queue

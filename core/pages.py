@@ -26,7 +26,9 @@ a page built before one of them is stale once it has passed, and shared caches a
 keep a page no later than the next one. A page is fresh while every key it shows last changed
 before the page's build began. Community keys (`soft`) are checked only once the page is
 older than TALLY_WINDOW_SECONDS (for a visitor who just voted, always). Each process re-reads
-the marks of a page it keeps at most every PAGE_CACHE_RECHECK_SECONDS.
+the marks of a page it keeps at most every PAGE_CACHE_RECHECK_SECONDS. A stale page is rebuilt
+by one thread per process while the others wait for it; when only its community figures
+changed, the others get the copy being replaced instead (`_rebuilding_from`).
 
 Size: the shared cache keeps one entry per address worth keeping, so the addresses must be
 bounded. Most are, by the catalogue (a tool, a category page, a comparison of two tools). Pages
