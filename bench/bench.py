@@ -760,10 +760,11 @@ visitor with a session who also sent the ten-second `fresh` cookie).
   process could take all 32 of wrk's connections and leave the other idle, halving throughput
   at random from run to run.
 - **p99 after the vote target**: a run of the compare, home and static rows alone (no vote
-  target, 3 rounds, same day) had p99/p50 of 2.5-4.1 for the anonymous compare page and 2.4-2.5
-  for the home page, against 5.6 and 7.6 here: the misses above come with the votes (pages
-  rebuilt once their community figures change, Postgres writing back the tally row and the
-  vote rows), and Varnish's, at a p50 under 1 ms, are one wait for a core.
+  target, 3 rounds, 2026-12-02) had p99/p50 of 2.5-4.1 for the anonymous compare page and
+  2.4-2.5 for the home page; the full run just before readers stopped queueing behind rebuilds
+  for new figures (above), 5.6 and 7.6, and the tool page 4.2 (3.3 since). What misses remain
+  on gunicorn come with the votes (a rebuild per page and worker, Postgres writing the tally
+  and vote rows back); Varnish's, at a p50 under 1 ms, are one wait for a core.
 - **p99** on this machine is mostly other work: wrk, Varnish, Redis and Postgres share the two
   cores with gunicorn, and so does anything else running (the load average is above). A page
   answered in 1 ms (Varnish) or 10 ms (gunicorn) has its p99 set by how long a process waits
