@@ -11,8 +11,8 @@ Two kinds of key:
 - **Community** (`soft=True`): vote tallies and popular comparisons, which change many times a
   second on a busy page. They are never purged: a page showing them is rebuilt at most
   `TALLY_WINDOW_SECONDS` after they changed, and a shared cache keeps it no longer than that
-  (`s-maxage`). The voter sees their own vote at once (the vote's response, and pages served
-  to a visitor with a session check every key on every request).
+  (`s-maxage`). The voter sees their own vote at once (the vote's response, and for ten seconds
+  after it their pages check every key on every request: core/pages.py insist_on_fresh_pages).
 """
 
 from __future__ import annotations

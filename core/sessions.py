@@ -1,8 +1,9 @@
 """Sessions read from the shared cache, kept in the database, and unharmed by a cache outage.
 
 Django's cached_db engine reads a session from the cache and falls back to the database; every
-write goes to both. A page for a visitor with a session then costs one cache read instead of a
-database query. Stock cached_db still fails a request when the cache is down while it stores a
+write goes to both. A page for a signed-in editor (the only visitors with a session: readers
+who vote are known by a signed cookie, votes/identity.py) then costs one cache read instead of
+a database query. Stock cached_db still fails a request when the cache is down while it stores a
 session it had to read from the database (or checks or deletes one); here every cache call is
 forgiving, so an outage costs speed, never a visitor's session (the Redis-down tests in
 tests/core/test_redis_cache.py).
