@@ -760,7 +760,7 @@ visitor with a session who also sent the ten-second `fresh` cookie).
   process could take all 32 of wrk's connections and leave the other idle, halving throughput
   at random from run to run.
 - **p99 after the vote target**: a run of the compare, home and static rows alone (no vote
-  target, 3 rounds, 2026-12-02) had p99/p50 of 2.5-4.1 for the anonymous compare page and
+  target, 3 rounds, 2026-12-02, 500 tools) had p99/p50 of 2.5-4.1 for the anonymous compare page and
   2.4-2.5 for the home page; the full run just before readers stopped queueing behind rebuilds
   for new figures (above), 5.6 and 7.6, and the tool page 4.2 (3.3 since). What misses remain
   on gunicorn come with the votes (a rebuild per page and worker, Postgres writing the tally
