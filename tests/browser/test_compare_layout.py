@@ -148,3 +148,11 @@ def test_a_vote_moves_nothing_on_the_page(open_page, viewport):
     now_widget, now_after = widget.bounding_box(), page.evaluate(where)
     assert now_widget["height"] == before_widget["height"], (before_widget, now_widget)
     assert now_after == before_after, "the section after the votes moved"
+    # Every button, pressed or not, holds a four-digit count without clipping (with three
+    # digits the pressed one's check mark was cut off at desktop widths once).
+    clipped = page.evaluate(
+        "() => [...document.querySelectorAll('.button--vote')].filter(b => {"
+        "  b.querySelector('.count').textContent = '4,321';"
+        "  return b.scrollWidth > b.clientWidth; }).map(b => b.id)"
+    )
+    assert clipped == []
