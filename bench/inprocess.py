@@ -11,8 +11,9 @@ DATABASE_URL (or none, for the embedded Postgres). For example:
 `static` stands for the hashed stylesheet, `fortunes` for the bench's TechEmpower page
 (/bench/fortunes/). `--session` serves the page to a visitor who voted: one vote first (as
 the bench's voters do), then every request carries its `visitor` cookie. `--profile` prints
-the top of a cProfile of the loop. Instructions per request are the difference between a run of
-600 and a run of 100, divided by 500 (both runs after one warm-up run).
+the top of a cProfile of the loop (CPU time; SORT=tottime to sort by it). Instructions per
+request are the difference between a run of 600 and a run of 100, divided by 500 (both runs
+after one warm-up run).
 """
 
 from __future__ import annotations

@@ -287,12 +287,18 @@ _local_guard = threading.Lock()
 _addresses: dict[tuple[str, str, bool], str] = {}
 
 
+def _put_bounded(table: OrderedDict, key: str, entry: Entry, most: int) -> None:
+    """Keep `entry` under `key` as the newest of `table`, dropping the oldest beyond `most`.
+    Call with _local_guard held."""
+    table[key] = entry
+    table.move_to_end(key)
+    while len(table) > most:
+        table.popitem(last=False)
+
+
 def _keep_local(key: str, entry: Entry) -> None:
     with _local_guard:
-        _local[key] = entry
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_MAX:
-            _local.popitem(last=False)
+        _put_bounded(_local, key, entry, LOCAL_MAX)
         if len(_addresses) > LOCAL_MAX * 8:
             _addresses.clear()
 
@@ -312,10 +318,7 @@ REBUILDING_MAX = 100
 
 def _keep_while_rebuilt(key: str, entry: Entry) -> None:
     with _local_guard:
-        _rebuilding_from[key] = entry
-        _rebuilding_from.move_to_end(key)
-        while len(_rebuilding_from) > REBUILDING_MAX:
-            _rebuilding_from.popitem(last=False)
+        _put_bounded(_rebuilding_from, key, entry, REBUILDING_MAX)
 
 
 def _forget_previous(key: str) -> None:

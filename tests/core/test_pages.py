@@ -392,6 +392,20 @@ def _visit(pages: dict, name: str) -> None:
         connection.close()
 
 
+def _a_visit_during_a_rebuild(monkeypatch) -> dict:
+    """The compare page as the reader who rebuilds it gets it ("rebuild") and as one arriving
+    during that rebuild gets it ("meanwhile")."""
+    building, release = _rebuild_held_open(monkeypatch)
+    pages = {}
+    rebuild = threading.Thread(target=_visit, args=(pages, "rebuild"))
+    rebuild.start()
+    assert building.wait(timeout=5)
+    _visit(pages, "meanwhile")
+    release.set()
+    rebuild.join()
+    return pages
+
+
 @pytest.mark.django_db(transaction=True)
 def test_while_new_figures_render_other_readers_get_the_page_they_replace(
     reference_pair, monkeypatch, later, settings
@@ -400,14 +414,8 @@ def test_while_new_figures_render_other_readers_get_the_page_they_replace(
     assert Client().get(URL).content.decode().count("No votes yet") == 2  # kept
     Client().post("/tools/mistral-3b/vote/", {"value": "ship"})
     later(settings.TALLY_WINDOW_SECONDS)
-    building, release = _rebuild_held_open(monkeypatch)
-    pages = {}
-    rebuild = threading.Thread(target=_visit, args=(pages, "rebuild"))
-    rebuild.start()
-    assert building.wait(timeout=5)
-    _visit(pages, "meanwhile")  # answered while the rebuild still waits: no queueing behind it
-    release.set()
-    rebuild.join()
+    # Answered while the rebuild still waits: no queueing behind it.
+    pages = _a_visit_during_a_rebuild(monkeypatch)
     assert pages["meanwhile"].count("No votes yet") == 2  # the figures of a few seconds ago
     assert pages["rebuild"].count("No votes yet") == 1
     assert Client().get(URL).content.decode().count("No votes yet") == 1
@@ -426,13 +434,7 @@ def test_while_an_editors_change_renders_nobody_gets_the_old_page(
     code_llama.tagline = "Rewritten while readers arrive"
     code_llama.save()
     later(settings.TALLY_WINDOW_SECONDS)
-    building, release = _rebuild_held_open(monkeypatch)
-    pages = {}
-    rebuild = threading.Thread(target=_visit, args=(pages, "rebuild"))
-    rebuild.start()
-    assert building.wait(timeout=5)
-    _visit(pages, "meanwhile")  # waits BUILD_WAIT for the rebuild, then renders it itself
-    release.set()
-    rebuild.join()
+    # Waits BUILD_WAIT for the rebuild, then renders the page itself.
+    pages = _a_visit_during_a_rebuild(monkeypatch)
     assert "Rewritten while readers arrive" in pages["meanwhile"]
     assert "Rewritten while readers arrive" in pages["rebuild"]

@@ -62,10 +62,9 @@ def test_a_hundred_distinct_visitors_at_once_make_a_hundred_votes(tool):
     assert str(tally(tool)) == "75% ship · 100 votes"
 
 
-def test_twenty_parallel_clicks_by_one_visitor_make_one_vote(tool):
-    first = Client()
-    assert first.post(URL, {"value": "ship"}).status_code == 303
-    visitor = first.cookies["visitor"].value
+def clicks_in_parallel(visitor: str, count: int) -> list[int]:
+    """`count` clicks at once, alternately skip and ship, from browsers holding one visitor
+    cookie; their statuses."""
 
     def click(value):
         def send():
@@ -75,7 +74,15 @@ def test_twenty_parallel_clicks_by_one_visitor_make_one_vote(tool):
 
         return send
 
-    statuses = in_parallel([click("ship" if index % 2 else "skip") for index in range(20)])
+    return in_parallel([click("ship" if index % 2 else "skip") for index in range(count)])
+
+
+def test_twenty_parallel_clicks_by_one_visitor_make_one_vote(tool):
+    first = Client()
+    assert first.post(URL, {"value": "ship"}).status_code == 303
+    visitor = first.cookies["visitor"].value
+
+    statuses = clicks_in_parallel(visitor, 20)
     assert statuses == [303] * 20
     assert Vote.objects.filter(tool=tool).count() == 1
     assert Visitor.objects.count() == 1
@@ -92,15 +99,7 @@ def test_parallel_first_votes_on_a_tool_by_a_returning_visitor_make_one_vote(too
     visitor = first.cookies["visitor"].value
     assert not Vote.objects.exists()
 
-    def click(value):
-        def send():
-            client = Client()
-            client.cookies["visitor"] = visitor
-            return client.post(URL, {"value": value}).status_code
-
-        return send
-
-    statuses = in_parallel([click("ship" if index % 2 else "skip") for index in range(16)])
+    statuses = clicks_in_parallel(visitor, 16)
     assert statuses == [303] * 16
     assert Vote.objects.filter(tool=tool).count() == 1
     assert Visitor.objects.count() == 1
