@@ -327,17 +327,8 @@ MODELS_DEV_PROVIDERS = envlist(
 )
 MODELS_DEV_CATEGORY = os.environ.get("MODELS_DEV_CATEGORY", "Language models")
 MODELS_DEV_SOURCE_URL = os.environ.get("MODELS_DEV_SOURCE_URL", "https://models.dev/")
-# The cost calculator: typical monthly traffic offered as presets (tokens a month), and the
-# largest token count it accepts (a trillion: anything above is a typo).
-MODEL_COST_PRESETS = {
-    "chat": {"label": "Chat app, 1M messages/month", "input": 1_000_000_000, "output": 300_000_000},
-    "docs": {
-        "label": "Document Q&A, 100K questions/month",
-        "input": 400_000_000,
-        "output": 40_000_000,
-    },
-    "agent": {"label": "Coding agent, 10K tasks/month", "input": 500_000_000, "output": 50_000_000},
-}
+# The cost calculator's largest token count a month (a trillion: anything above is a typo). Its
+# typical uses are rows editors keep (modelspecs.Use), as the pick by the numbers reads them.
 MODEL_COST_MAX_TOKENS = envint("MODEL_COST_MAX_TOKENS", 1_000_000_000_000)
 
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"

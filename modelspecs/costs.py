@@ -8,13 +8,15 @@ Decimal from input to the cent, so the figures add up as a bill would.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 
-from modelspecs.models import spec_of
+from modelspecs.models import Use, spec_of
 
 MILLION = Decimal(1_000_000)
 CENT = Decimal("0.01")
@@ -26,47 +28,103 @@ def monthly_cost(*, input_tokens: int, output_tokens: int, input_price, output_p
     return exact.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def presets() -> dict[str, dict]:
-    """Typical traffic, by name: {"chat": {"label": ..., "input": ..., "output": ...}}."""
-    return settings.MODEL_COST_PRESETS
+MULTIPLIERS = {
+    "": 1,
+    "k": 1_000,
+    "thousand": 1_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "million": 1_000_000,
+    "millions": 1_000_000,
+    "b": 1_000_000_000,
+    "bn": 1_000_000_000,
+    "billion": 1_000_000_000,
+    "billions": 1_000_000_000,
+}
+_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
 
 
-class TokenCountField(forms.IntegerField):
-    """A whole number of tokens; "1,000,000", "1 000 000" and "1_000_000" are accepted."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", "").replace("_", "").replace(" ", "")
-        return super().to_python(value)
+class TokenCountError(ValueError):
+    """Not a token count people write."""
 
 
-def token_count(label: str) -> TokenCountField:
-    limit = settings.MODEL_COST_MAX_TOKENS
-    return TokenCountField(
-        label=label,
-        required=False,
-        min_value=0,
-        max_value=limit,
-        error_messages={
-            "invalid": f"{label}: enter a whole number of tokens, like 1000000.",
+def parse_tokens(text: str) -> int:
+    """A token count as people type it: "50M", "50m", "1.5 million", "200k", "2,000,000",
+    "2 000 000", "1_000". Exact (Decimal), and a whole number of tokens or an error."""
+    cleaned = text.strip().lower()
+    # A comma only groups thousands: "1,5M" (a decimal comma) is refused, not read as 15M.
+    if "," in cleaned and not re.match(r"\d{1,3}(,\d{3})+(?![\d,])", cleaned):
+        raise TokenCountError(text)
+    for separator in (",", "_", "\u00a0", "\u202f"):
+        cleaned = cleaned.replace(separator, "")
+    # Spaces between digits group thousands ("2 000 000"); before a word they separate it.
+    cleaned = re.sub(r"(?<=\d) (?=\d)", "", cleaned)
+    found = _COUNT.fullmatch(cleaned)
+    if found is None or found.group(2) not in MULTIPLIERS:
+        raise TokenCountError(text)
+    count = Decimal(found.group(1)) * MULTIPLIERS[found.group(2)]
+    if count != count.to_integral_value():
+        raise TokenCountError(text)
+    return int(count)
+
+
+def compact_tokens(count: int) -> str:
+    """A count the parser reads back exactly, as short as it goes: "500M", "1.5M", "200K",
+    "123,457"."""
+    for suffix, size in (("B", 1_000_000_000), ("M", 1_000_000), ("K", 1_000)):
+        if count >= size:
+            scaled = Decimal(count) / size
+            if scaled == scaled.quantize(Decimal("0.01")):
+                return f"{scaled.normalize():f}{suffix}"
+    return f"{count:,}"
+
+
+class TokenCountField(forms.Field):
+    """A whole number of tokens, as people write it (parse_tokens)."""
+
+    def __init__(self, *, label: str, **kwargs) -> None:
+        super().__init__(label=label, required=False, **kwargs)
+        self.limit = settings.MODEL_COST_MAX_TOKENS
+        self.error_messages = {
+            "invalid": f"{label}: enter a number of tokens, like 50M, 200K or 2,000,000.",
             "min_value": f"{label} cannot be negative.",
-            "max_value": f"{label}: at most {limit:,} tokens a month.",
-        },
-    )
+            "max_value": f"{label}: at most {self.limit:,} tokens a month.",
+        }
+
+    def to_python(self, value) -> int | None:
+        if value in self.empty_values or not str(value).strip():
+            return None
+        text = str(value)
+        if len(text) > 40:
+            raise forms.ValidationError(self.error_messages["max_value"], code="max_value")
+        if text.strip().startswith("-"):
+            raise forms.ValidationError(self.error_messages["min_value"], code="min_value")
+        try:
+            count = parse_tokens(text)
+        except TokenCountError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if count > self.limit:
+            raise forms.ValidationError(self.error_messages["max_value"], code="max_value")
+        return count
 
 
 class CostForm(forms.Form):
-    """Monthly traffic: a preset, or the visitor's own token counts (which win when given)."""
+    """Monthly traffic: a typical use (a `Use` row), or the visitor's own token counts.
+
+    Typed counts win, except when the visitor asks for the use's own (`apply=use`: the button
+    beside the list, or choosing from it with JS) or leaves both boxes empty. Either way the
+    boxes then show the counts used (`shown`), so a chosen use fills them."""
 
     preset = forms.ChoiceField(label="Typical use", required=False)
-    input_tokens = token_count("Input tokens a month")
-    output_tokens = token_count("Output tokens a month")
+    input_tokens = TokenCountField(label="Input tokens a month")
+    output_tokens = TokenCountField(label="Output tokens a month")
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, uses: list[Use] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.uses = {use.slug: use for use in (uses if uses is not None else active_uses())}
         self.fields["preset"].choices = [
             ("", "Your own numbers"),
-            *((name, preset["label"]) for name, preset in presets().items()),
+            *((slug, use_label(use)) for slug, use in self.uses.items()),
         ]
         self.fields["preset"].error_messages["invalid_choice"] = "Pick a typical use from the list."
 
@@ -74,15 +132,47 @@ class CostForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        preset = presets().get(data.get("preset") or "")
-        for field, key in (("input_tokens", "input"), ("output_tokens", "output")):
-            if data.get(field) is None:
-                data[field] = preset[key] if preset else None
+        use = self.uses.get(data.get("preset") or "")
+        apply = use is not None and (
+            self.data.get("apply") == "use"
+            or (data.get("input_tokens") is None and data.get("output_tokens") is None)
+        )
+        if apply:
+            data["input_tokens"], data["output_tokens"] = use.input_tokens, use.output_tokens
         if data["input_tokens"] is None and data["output_tokens"] is None:
             raise forms.ValidationError("Pick a typical use or enter your token counts.")
         data["input_tokens"] = data["input_tokens"] or 0
         data["output_tokens"] = data["output_tokens"] or 0
+        if (
+            use is not None
+            and not apply
+            and (
+                (data["input_tokens"], data["output_tokens"])
+                != (use.input_tokens, use.output_tokens)
+            )
+        ):
+            data["preset"] = ""  # the visitor's own numbers now
         return data
+
+    def shown(self, name: str) -> str:
+        """What a box shows: the counts worked out with (a chosen use's, compacted), else what
+        was typed."""
+        if self.is_bound and not self.errors and name in self.cleaned_data:
+            return compact_tokens(self.cleaned_data[name])
+        return self.data.get(name, "") if self.is_bound else ""
+
+    @property
+    def shown_input(self) -> str:
+        return self.shown("input_tokens")
+
+    @property
+    def shown_output(self) -> str:
+        return self.shown("output_tokens")
+
+    def shown_preset(self) -> str:
+        if self.is_bound and not self.errors:
+            return self.cleaned_data.get("preset") or ""
+        return self.data.get("preset", "") if self.is_bound else ""
 
     def traffic(self) -> dict[str, int]:
         return {
@@ -91,18 +181,37 @@ class CostForm(forms.Form):
         }
 
 
+USES_CACHE_KEY = "modelspecs:active-uses"
+
+
+def active_uses() -> list[Use]:
+    """The uses picks and the calculator offer, from the cache (a page's query budget has no
+    room for them); modelspecs/signals.py drops the copy when one changes."""
+    uses = cache.get(USES_CACHE_KEY)
+    if uses is None:
+        uses = list(Use.objects.filter(is_active=True))
+        cache.set(USES_CACHE_KEY, uses, timeout=None)
+    return uses
+
+
+def use_label(use: Use) -> str:
+    return f"{use.label}, {use.volume_label}" if use.volume_label else use.label
+
+
 @dataclass
 class Cost:
     tool: object
-    dollars: Decimal | None  # None: the catalogue lists no price for it
+    dollars: Decimal | None  # None: no published price
     is_cheapest: bool = False
+    more: Decimal | None = None  # than the cheapest, a month
+    more_percent: int | None = None
 
 
 @dataclass
 class Estimate:
     input_tokens: int
     output_tokens: int
-    costs: list[Cost]
+    costs: list[Cost]  # cheapest first, then those without a price
 
     @property
     def priced(self) -> list[Cost]:
@@ -111,7 +220,7 @@ class Estimate:
     @property
     def summary(self) -> str:
         """Which one costs less and by how much, in words."""
-        priced = sorted(self.priced, key=lambda cost: cost.dollars)
+        priced = self.priced
         if len(priced) < 2:
             return ""
         cheapest, next_one = priced[0], priced[1]
@@ -126,7 +235,8 @@ class Estimate:
 
 
 def estimate_costs(tools: list, *, input_tokens: int, output_tokens: int) -> Estimate:
-    """Each tool's monthly cost for this traffic, the cheapest marked when there is one."""
+    """Each tool's monthly cost for this traffic, cheapest first, each saying how much more
+    than the cheapest it costs; tools without a published price come last."""
     costs = []
     for tool in tools:
         spec = spec_of(tool)
@@ -139,10 +249,17 @@ def estimate_costs(tools: list, *, input_tokens: int, output_tokens: int) -> Est
                 output_price=spec.output_price,
             )
         costs.append(Cost(tool, dollars))
+    costs.sort(key=lambda cost: (cost.dollars is None, cost.dollars or 0))
     priced = [cost for cost in costs if cost.dollars is not None]
     if len(priced) > 1:
-        lowest = min(cost.dollars for cost in priced)
+        lowest = priced[0].dollars
         cheapest = [cost for cost in priced if cost.dollars == lowest]
         if len(cheapest) == 1:
             cheapest[0].is_cheapest = True
+        for cost in priced[1:]:
+            cost.more = cost.dollars - lowest
+            if lowest:
+                cost.more_percent = int(
+                    (cost.more * 100 / lowest).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+                )
     return Estimate(input_tokens, output_tokens, costs)

@@ -3,7 +3,7 @@ Template filters of the same names: `{% load modelspecs %}`."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def dollars(value: Decimal | None) -> str:
@@ -28,3 +28,13 @@ def tokens(count: int | None) -> str:
     if count >= 1_000:
         return f"{round(count / 1_000):g}K"
     return str(count)
+
+
+def money(value: Decimal | None) -> str:
+    """A monthly cost as a bill reads: "$2,250" from $100 up (whole dollars), "$12.50" below."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    if value >= 100:
+        return f"${value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+    return f"${value:,.2f}"

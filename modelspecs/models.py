@@ -14,6 +14,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 PRICE = {
@@ -74,7 +75,13 @@ class ModelSpec(models.Model):
 
     @property
     def has_prices(self) -> bool:
-        return self.input_price is not None and self.output_price is not None
+        """A published list price: both figures given and not both zero (the catalogue writes
+        $0 and $0 for a model it has no list price for, which is not free)."""
+        return (
+            self.input_price is not None
+            and self.output_price is not None
+            and (self.input_price > 0 or self.output_price > 0)
+        )
 
 
 def spec_of(tool) -> ModelSpec | None:
@@ -84,3 +91,65 @@ def spec_of(tool) -> ModelSpec | None:
         return tool.model_spec
     except ModelSpec.DoesNotExist:
         return None
+
+
+class Use(models.Model):
+    """A job people choose a model for ("Coding agent"): what a model must do to qualify, and a
+    month of its traffic to cost it with. The pick by the numbers (modelspecs/picks.py), the cost
+    calculator's typical uses and the methodology page all read these rows; editors keep them
+    in the admin, and each change makes a new dated version of the method (PickMethod)."""
+
+    slug = models.SlugField(unique=True, max_length=40)
+    label = models.CharField(max_length=60, help_text='What the job is: "Coding agent".')
+    volume_label = models.CharField(
+        max_length=80, blank=True, help_text='The traffic in people\'s words: "10K tasks a month".'
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField("in use", default=True)
+    needs_tool_calling = models.BooleanField("needs tool calling", default=False)
+    needs_reasoning = models.BooleanField("needs reasoning", default=False)
+    needs_open_weights = models.BooleanField("needs open weights", default=False)
+    min_context = models.PositiveIntegerField(
+        "minimum context, tokens", default=0, help_text="0: any context window qualifies."
+    )
+    needs_inputs = ArrayField(
+        models.CharField(max_length=20),
+        default=list,
+        blank=True,
+        verbose_name="needs to read",
+        help_text='Input kinds a model must read besides text, comma-separated: "image,pdf".',
+    )
+    input_tokens = models.PositiveBigIntegerField("input tokens a month")
+    output_tokens = models.PositiveBigIntegerField("output tokens a month")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "use (a job a model is picked for)"
+        verbose_name_plural = "uses (jobs a model is picked for)"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PickMethod(models.Model):
+    """A dated version of how the pick by the numbers is made: the rules' text version and every
+    active use as it stood (`uses`, the fields picks read), and which comparisons' picks the
+    change flipped. Written by modelspecs.method.record_method_version()."""
+
+    number = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True, help_text="What changed and why, in the editor's words.")
+    rules = models.PositiveSmallIntegerField(default=1, help_text="modelspecs.picks.RULES_VERSION")
+    uses = models.JSONField(default=list)
+    # [{"pair": "a-vs-b", "use": "Coding agent", "before": "A", "after": "B"}, ...] (capped)
+    flipped = models.JSONField(default=list)
+    flipped_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+
+    def __str__(self) -> str:
+        return f"Version {self.number} ({self.created_at:%d %b %Y})"

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from core import keys
 from core.purge import purge
-from modelspecs.models import ModelSpec
+from modelspecs.costs import USES_CACHE_KEY
+from modelspecs.models import ModelSpec, PickMethod, Use
 
 
 @receiver([post_save, post_delete], sender=ModelSpec)
 def model_spec_changed(sender, instance: ModelSpec, **kwargs) -> None:
     # The directory sorts, filters and shows model facts on its cards (keys.TOOLS).
     purge([keys.tool(instance.tool_id), keys.TOOLS])
+
+
+@receiver([post_save, post_delete], sender=Use)
+@receiver([post_save, post_delete], sender=PickMethod)
+def method_changed(sender, **kwargs) -> None:
+    """A use changed: every pick, calculator and the methodology page may read differently."""
+    cache.delete(USES_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(USES_CACHE_KEY))
+    purge([keys.METHOD])

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from core.publishing import live_q
 from modelspecs.formats import dollars, tokens
 from modelspecs.models import ModelSpec, spec_of
+from modelspecs.picks import is_tie
 from tools.models import Tool
 from trust.facts import checks_by_fact
 from trust.models import Fact, FactCheck
@@ -131,6 +132,19 @@ def decision_rows(tools: list[Tool]) -> list[Row]:
 
 
 NOT_LISTED = "Not listed"
+NOT_PUBLISHED = "Not published"
+
+
+def clear_leader(values: list, *, lower: bool = False) -> int | None:
+    """The index of the best figure (the lowest with `lower`) when it beats every other beyond
+    the tie rule (modelspecs.picks.is_tie), on the exact values: 1,050,000 and 1,048,576 tokens
+    both print "1.05M" and mark neither. None when a figure is missing."""
+    if len(values) < 2 or any(value is None for value in values):
+        return None
+    ranked = sorted(range(len(values)), key=lambda index: values[index], reverse=not lower)
+    if is_tie(values[ranked[0]], values[ranked[1]]):
+        return None
+    return ranked[0]
 
 
 def model_rows(specs: list[ModelSpec | None], checked) -> list[Row]:
@@ -140,33 +154,41 @@ def model_rows(specs: list[ModelSpec | None], checked) -> list[Row]:
     def figure(name: str) -> list:
         return [getattr(spec, name) if spec else None for spec in specs]
 
-    def lowest(values: list) -> int | None:
-        return _stronger([-value if value is not None else None for value in values])
+    def price(name: str) -> list:
+        # $0 and $0 is how the catalogue says it has no list price: never "Cheaper".
+        return [getattr(spec, name) if spec and spec.has_prices else None for spec in specs]
 
     def row(label: str, name: str, show, **marks) -> Row:
         values = figure(name)
         return Row(label, [show(value) if value else NOT_LISTED for value in values], **marks)
 
-    def listed(value) -> str:
-        return dollars(value) if value is not None else NOT_LISTED
+    def listed(value, spec) -> str:
+        if value is not None:
+            return dollars(value)
+        return NOT_PUBLISHED if spec is not None else NOT_LISTED
 
-    inputs, outputs = figure("input_price"), figure("output_price")
+    inputs, outputs = price("input_price"), price("output_price")
     price_checks = checked(Fact.MODEL_PRICES)
     limit_checks = checked(Fact.MODEL_LIMITS)
     return [
         Row(
             "Input, per 1M tokens",
-            [listed(v) for v in inputs],
-            lowest(inputs),
+            [listed(v, spec) for v, spec in zip(inputs, specs, strict=True)],
+            clear_leader(inputs, lower=True),
             "Cheaper",
             price_checks,
         ),
-        Row("Output, per 1M tokens", [listed(v) for v in outputs], lowest(outputs), "Cheaper"),
+        Row(
+            "Output, per 1M tokens",
+            [listed(v, spec) for v, spec in zip(outputs, specs, strict=True)],
+            clear_leader(outputs, lower=True),
+            "Cheaper",
+        ),
         row(
             "Context window",
             "context_window",
             lambda count: f"{tokens(count)} tokens",
-            stronger=_stronger(figure("context_window")),
+            stronger=clear_leader(figure("context_window")),
             edge="Larger",
             checks=limit_checks,
         ),
@@ -174,7 +196,7 @@ def model_rows(specs: list[ModelSpec | None], checked) -> list[Row]:
             "Longest answer",
             "output_limit",
             lambda count: f"{tokens(count)} tokens",
-            stronger=_stronger(figure("output_limit")),
+            stronger=clear_leader(figure("output_limit")),
             edge="Larger",
         ),
         row("Reads", "input_modalities", lambda kinds: ", ".join(kinds)),

@@ -28,7 +28,7 @@ class Verdict:
     pick: Tool | None
     headline: str  # "Panel pick: Mistral 3B" or "No clear pick"
     reason: str  # why, in one line of figures
-    community: str  # whether the crowd agrees, or why we cannot say yet
+    community: str  # whether the crowd agrees, or why we cannot say yet; empty with no votes
 
 
 def _names(tools: list[Tool]) -> str:
@@ -89,6 +89,8 @@ def _panel_says(tool: Tool) -> str:
 def _community(tools: list[Tool], pick: Tool | None) -> str:
     minimum = settings.COMMUNITY_MINIMUM_VOTES
     totals = [tool.community.total for tool in tools]
+    if not any(totals):
+        return ""  # nothing to say yet: the vote buttons below invite the first votes
     if min(totals) < minimum:
         counts = " and ".join(str(total) for total in totals)
         return f"Too few community votes yet to compare ({counts}; {minimum} needed)."
@@ -128,7 +130,33 @@ def compare_verdict(tools: list[Tool], rows: list[ScorecardRow]) -> Verdict:
             pick = leaders[0]
             headline = f"Panel pick: {pick.name}"
             reason = _why(pick, reviewed, rows)
-    if unreviewed:
+    if unreviewed and reviewed:
         has = "has" if len(unreviewed) == 1 else "have"
         reason += f" {_names(unreviewed)} {has} not been reviewed yet."
     return Verdict(pick=pick, headline=headline, reason=reason, community=_community(tools, pick))
+
+
+def figures_agreement(pick: Tool | None, numbers) -> str:
+    """Whether the pick by the numbers (modelspecs/picks.py) agrees with the panel's pick, in
+    words; empty when there is nothing to set side by side."""
+    if pick is None or numbers is None:
+        return ""
+    agreeing, others = [], {}
+    for use_pick in numbers.uses:
+        if use_pick.pick is None:
+            continue
+        label = use_pick.use.label.lower()
+        if use_pick.pick == pick:
+            agreeing.append(label)
+        else:
+            others.setdefault(use_pick.pick.name, []).append(label)
+    if others:
+        costs_less = "; ".join(f"{name} for {_labels(labels)}" for name, labels in others.items())
+        return f"The figures disagree: by price, the pick is {costs_less}."
+    if agreeing:
+        return f"The figures agree: {pick.name} is also the pick by price for {_labels(agreeing)}."
+    return ""
+
+
+def _labels(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]

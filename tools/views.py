@@ -16,8 +16,9 @@ from core import keys
 from core.pages import ALL_PARAMS, Page, public_page
 from core.publishing import live_q
 from core.views import not_found as core_not_found
-from modelspecs.costs import CostForm, estimate_costs
+from modelspecs.costs import CostForm, active_uses, estimate_costs
 from modelspecs.models import spec_of
+from modelspecs.picks import numbers_pick
 from tools.compare import (
     MAX_TOOLS,
     MalformedPair,
@@ -33,7 +34,7 @@ from tools.finding import Catalogue
 from tools.models import Category, OldSlug, Tool
 from tools.popularity import popular_comparisons, record_view_once
 from tools.seo import software_application
-from tools.verdict import compare_verdict
+from tools.verdict import compare_verdict, figures_agreement
 from trust.facts import trust_annotations, trust_record
 from verdicts.calibration import community_quorum
 from verdicts.models import VerdictChange
@@ -216,6 +217,10 @@ def compare_page(request: HttpRequest, pair: str) -> Page | HttpResponse:
         return compare_not_found(request, slugs, missing)
     tools = [found[slug] for slug in slugs]
     rows = scorecard(tools)
+    verdict = compare_verdict(tools, rows)
+    # The uses are read (from the cache) only for comparisons of models.
+    uses = active_uses() if any(map(spec_of, tools)) else []
+    numbers = numbers_pick(tools, uses)
     alternatives = list(
         Tool.objects.published()
         .for_cards()
@@ -235,17 +240,24 @@ def compare_page(request: HttpRequest, pair: str) -> Page | HttpResponse:
         "addable": sorted(alternatives, key=lambda tool: tool.name.lower()),
         "decision_rows": [*decision_rows(tools), updated_row(tools, rows)],
         "scorecard": rows,
-        "verdict": compare_verdict(tools, rows),
+        "verdict": verdict,
+        # Where the panel has no pick, the figures answer first (modelspecs/picks.py).
+        "numbers": numbers,
+        "lead_numbers": numbers is not None and verdict.pick is None,
+        "agreement": figures_agreement(verdict.pick, numbers),
         "related": related,
         "structured_data": [
             software_application(tool, reviews_of(tool, rows), absolute(tool)) for tool in tools
         ],
-        **calculator(tools, reverse("tools:compare_cost", args=[pair])),
+        **calculator(tools, reverse("tools:compare_cost", args=[pair]), uses),
     }
     # Two tools: one page per pair in the catalogue, all kept. Three or four: tens of
     # thousands of addresses, kept only once asked for twice (core/pages.py).
     return Page(
-        "tools/compare.html", context, [*shown(tools), keys.PANEL], popular_only=len(tools) > 2
+        "tools/compare.html",
+        context,
+        [*shown(tools), keys.PANEL, keys.METHOD],
+        popular_only=len(tools) > 2,
     )
 
 
@@ -316,18 +328,18 @@ def tool_detail_page(request: HttpRequest, slug: str) -> Page | HttpResponse:
         "spec": spec_of(tool),
         **calculator([tool], reverse("tools:tool_cost", args=[tool.slug])),
     }
-    return Page("tools/tool_detail.html", context, [*shown([tool]), keys.PANEL])
+    return Page("tools/tool_detail.html", context, [*shown([tool]), keys.PANEL, keys.METHOD])
 
 
 tool_detail = require_safe(public_page()(tool_detail_page))
 
 
-def calculator(tools: list[Tool], url: str) -> dict:
-    """The cost calculator's empty form, on pages of models that all have prices."""
-    specs = [spec_of(tool) for tool in tools]
-    if not all(spec is not None and spec.has_prices for spec in specs):
+def calculator(tools: list[Tool], url: str, uses: list | None = None) -> dict:
+    """The cost calculator's empty form, on pages where at least one model has prices (the
+    others are said to have none)."""
+    if not any(spec is not None and spec.has_prices for spec in map(spec_of, tools)):
         return {}
-    return {"cost_form": CostForm(), "cost_url": url}
+    return {"cost_form": CostForm(uses=uses), "cost_url": url}
 
 
 @require_safe
@@ -354,18 +366,19 @@ def cost_page(request: HttpRequest, slugs: list[str]) -> HttpResponse:
     pages holding the empty form are."""
     found = {
         tool.slug: tool
-        for tool in Tool.objects.published()
-        .select_related("model_spec")
-        .filter(slug__in=slugs, model_spec__isnull=False)
+        for tool in Tool.objects.published().select_related("model_spec").filter(slug__in=slugs)
     }
-    if len(found) != len(set(slugs)):
+    if len(found) != len(set(slugs)) or not any(
+        spec is not None and spec.has_prices for spec in map(spec_of, found.values())
+    ):
         return not_found(
             request,
             reason="We have no prices for these models.",
             words=[slug.replace("-", " ") for slug in slugs if slug not in found][:3],
         )
     tools = [found[slug] for slug in slugs]
-    form = CostForm(request.GET) if request.GET else CostForm()
+    uses = active_uses()
+    form = CostForm(request.GET, uses=uses) if request.GET else CostForm(uses=uses)
     estimate = estimate_costs(tools, **form.traffic()) if form.is_valid() else None
     # htmx swaps only 2xx answers: it gets its errors in a 200 to show them in place.
     status = 400 if form.is_bound and not form.is_valid() and not request.htmx else 200
@@ -383,7 +396,8 @@ def cost_page(request: HttpRequest, slugs: list[str]) -> HttpResponse:
         "estimate": estimate,
         "back": back.get_absolute_url() if isinstance(back, Tool) else back,
     }
-    template = "tools/cost.html#result" if request.htmx else "tools/cost.html"
+    # htmx gets the calculator back whole: a chosen use fills the boxes.
+    template = "tools/cost.html#calculator" if request.htmx else "tools/cost.html"
     return render(request, template, context, status=status)
 
 

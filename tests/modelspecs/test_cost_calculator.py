@@ -10,8 +10,15 @@ from django.core.cache import cache
 from hypothesis import given
 from hypothesis import strategies as st
 
-from modelspecs.costs import CostForm, estimate_costs, monthly_cost
-from modelspecs.models import ModelSpec
+from modelspecs.costs import (
+    CostForm,
+    TokenCountError,
+    compact_tokens,
+    estimate_costs,
+    monthly_cost,
+    parse_tokens,
+)
+from modelspecs.models import ModelSpec, Use
 from tests.factories import ToolFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,25 +59,128 @@ def form(**data) -> CostForm:
     return found
 
 
-def test_a_preset_fills_the_token_counts(settings):
-    chat = settings.MODEL_COST_PRESETS["chat"]
-    assert form(preset="chat").traffic() == {
-        "input_tokens": chat["input"],
-        "output_tokens": chat["output"],
+def test_a_typical_use_fills_the_token_counts_and_the_boxes():
+    chat = Use.objects.get(slug="chat")
+    found = form(preset="chat")
+    assert found.traffic() == {
+        "input_tokens": chat.input_tokens,
+        "output_tokens": chat.output_tokens,
     }
+    assert (found.shown_input, found.shown_output) == ("1B", "300M")
 
 
-def test_typed_counts_win_over_the_preset_and_may_have_separators():
-    traffic = form(preset="chat", input_tokens="1,000,000", output_tokens="2_000").traffic()
-    assert traffic == {"input_tokens": 1_000_000, "output_tokens": 2000}
+def test_typed_counts_win_over_the_use_and_may_have_separators():
+    found = form(preset="chat", input_tokens="1,000,000", output_tokens="2_000")
+    assert found.traffic() == {"input_tokens": 1_000_000, "output_tokens": 2000}
+    assert found.shown_preset() == ""  # the visitor's own numbers now
+
+
+def test_asking_for_the_use_replaces_what_was_typed():
+    """Choosing a typical use after typing counts fills the boxes with its own (with JS the
+    list sends apply=use; without, the button beside it does)."""
+    agent = Use.objects.get(slug="agent")
+    found = form(preset="agent", input_tokens="7", output_tokens="9", apply="use")
+    assert found.traffic() == {
+        "input_tokens": agent.input_tokens,
+        "output_tokens": agent.output_tokens,
+    }
+    assert (found.shown_input, found.shown_output, found.shown_preset()) == (
+        "500M",
+        "50M",
+        "agent",
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "count"),
+    [
+        ("50M", 50_000_000),
+        ("50m", 50_000_000),
+        (" 50 M ", 50_000_000),
+        ("1.5 million", 1_500_000),
+        ("1.5 Million", 1_500_000),
+        ("200k", 200_000),
+        ("200K", 200_000),
+        ("2,000,000", 2_000_000),
+        ("2 000 000", 2_000_000),
+        ("1_000", 1000),
+        ("2000000", 2_000_000),
+        ("0", 0),
+        ("2B", 2_000_000_000),
+        ("1.25 billion", 1_250_000_000),
+        ("3 thousand", 3000),
+        ("0.5M", 500_000),
+    ],
+)
+def test_token_counts_are_read_as_people_write_them(typed, count):
+    assert parse_tokens(typed) == count
+    assert form(input_tokens=typed).traffic()["input_tokens"] == count
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "lots",
+        "1.5",
+        "1.2345678M",
+        "5 apples",
+        "1e9",
+        "0x10",
+        "M",
+        "1..5M",
+        "½M",
+        "1,5M,",
+        "1,5M",
+        "12,34",
+        "--1",
+    ],
+)
+def test_other_text_is_not_a_token_count(typed):
+    with pytest.raises(TokenCountError):
+        parse_tokens(typed)
+
+
+@given(count=st.integers(min_value=0, max_value=10**12))
+def test_what_the_boxes_show_reads_back_exactly(count):
+    assert parse_tokens(compact_tokens(count)) == count
+
+
+@given(
+    whole=st.integers(min_value=0, max_value=10**6),
+    places=st.integers(min_value=0, max_value=6),
+    suffix=st.sampled_from(["", "k", "K", "m", "M", " million", "b", " billion", " thousand"]),
+)
+def test_the_parser_is_exact_arithmetic(whole, places, suffix):
+    digits = str(whole)
+    text = digits if places == 0 else digits[: -places or None] + "." + digits[-places:]
+    text = text if not text.startswith(".") else "0" + text
+    exact = (
+        Fraction(text)
+        * {
+            "": 1,
+            "k": 10**3,
+            "K": 10**3,
+            "m": 10**6,
+            "M": 10**6,
+            " million": 10**6,
+            " thousand": 10**3,
+            "b": 10**9,
+            " billion": 10**9,
+        }[suffix]
+    )
+    if exact.denominator == 1:
+        assert parse_tokens(text + suffix) == exact
+    else:
+        with pytest.raises(TokenCountError):
+            parse_tokens(text + suffix)
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         ({"input_tokens": "-5"}, "Input tokens a month cannot be negative."),
-        ({"input_tokens": "lots"}, "Input tokens a month: enter a whole number of tokens"),
-        ({"output_tokens": "1.5"}, "Output tokens a month: enter a whole number of tokens"),
+        ({"input_tokens": "lots"}, "Input tokens a month: enter a number of tokens, like 50M"),
+        ({"output_tokens": "1.5"}, "Output tokens a month: enter a number of tokens, like 50M"),
         ({"output_tokens": "9" * 40}, "Output tokens a month: at most 1,000,000,000,000"),
         ({"preset": "everything"}, "Pick a typical use from the list."),
         ({"preset": ""}, "Pick a typical use or enter your token counts."),
@@ -99,11 +209,13 @@ def two_models(db):
     return model("big-model", "3", "15"), model("small-model", "0.4", "1.6")
 
 
-def test_the_estimate_marks_the_cheaper_one_and_says_by_how_much(two_models):
+def test_the_estimate_sorts_by_cost_marks_the_cheaper_one_and_says_by_how_much(two_models):
     estimate = estimate_costs(list(two_models), input_tokens=1_000_000, output_tokens=1_000_000)
-    assert [(item.dollars, item.is_cheapest) for item in estimate.costs] == [
-        (Decimal("18.00"), False),
-        (Decimal("2.00"), True),
+    assert [
+        (item.dollars, item.is_cheapest, item.more, item.more_percent) for item in estimate.costs
+    ] == [
+        (Decimal("2.00"), True, None, None),
+        (Decimal("18.00"), False, Decimal("16.00"), 800),
     ]
     assert (
         estimate.summary == "Small Model is cheaper: $16.00 a month less than Big Model (89% less)."
@@ -136,7 +248,8 @@ def test_htmx_gets_just_the_result(client, two_models):
     response = client.get(COST_URL, {"preset": "chat"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     content = response.content.decode()
-    assert content.lstrip().startswith('<div id="cost-result"')
+    assert content.lstrip().startswith('<div id="calculator"')  # boxes filled, and the result
+    assert 'value="1B"' in content and 'value="300M"' in content
     assert "<html" not in content
     assert "HX-Request" in response["Vary"]
 
@@ -171,7 +284,8 @@ def test_without_parameters_it_shows_the_empty_form(client, two_models):
 
 def test_a_tool_without_prices_or_unknown_is_a_404(client, two_models):
     ToolFactory(slug="not-a-model")
-    assert client.get("/compare/big-model-vs-not-a-model/cost/?preset=chat").status_code == 404
+    ToolFactory(slug="other-tool")
+    assert client.get("/compare/not-a-model-vs-other-tool/cost/?preset=chat").status_code == 404
     assert client.get("/compare/big-model-vs-nothing/cost/?preset=chat").status_code == 404
     assert client.get("/compare/nonsense/cost/").status_code == 404
 
@@ -193,8 +307,8 @@ def test_the_compare_and_tool_pages_carry_the_form_and_stay_cached(
     cache.clear()
     for url in ("/compare/big-model-vs-small-model/", "/tools/big-model/"):
         content = client.get(url).content.decode()
-        assert re.search(r'<form [^>]*hx-get="[^"]+/cost/"[^>]*hx-target="#cost-result"', content)
-        assert '<option value="chat">Chat app, 1M messages/month</option>' in content
+        assert re.search(r'<form [^>]*hx-get="[^"]+/cost/"[^>]*hx-target="#calculator"', content)
+        assert '<option value="chat">Chat app, 1M messages a month</option>' in content
         with django_assert_max_num_queries(0):
             assert client.get(url).status_code == 200
 

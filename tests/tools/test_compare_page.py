@@ -147,7 +147,8 @@ def test_it_carries_seo_tags_and_parseable_json_ld(client, reference_pair):
     assert "<title>Code Llama 4 vs Mistral 3B" in content
     assert '<meta name="description"' in content
     assert f'<link rel="canonical" href="http://127.0.0.1:8000{URL}">' in content
-    assert '<meta property="og:title" content="Code Llama 4 vs Mistral 3B">' in content
+    og_title = "Code Llama 4 vs Mistral 3B · Panel pick: Mistral 3B"
+    assert f'<meta property="og:title" content="{og_title}">' in content
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
     assert len(blocks) == 1
     data = json.loads(blocks[0])

@@ -32,7 +32,11 @@ def test_a_clear_win_names_the_pick_and_why(reference_pair, settings):
     assert verdict.reason == (
         "Average score 82 vs 75 · 4/4 vs 3/4 critics ship · 4 of 4 critics score it higher."
     )
-    assert verdict.community == "Too few community votes yet to compare (0 and 0; 10 needed)."
+    assert verdict.community == ""  # no votes: nothing to say; the vote buttons invite them
+    votes(code_llama, 3, 0)
+    assert verdict_of(code_llama, mistral).community == (
+        "Too few community votes yet to compare (3 and 0; 10 needed)."
+    )
 
 
 def test_the_community_agrees_or_not_once_there_are_enough_votes(reference_pair, settings):
