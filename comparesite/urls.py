@@ -6,9 +6,9 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
+import tools.methodology
 import tools.preview
 import tools.views
-import verdicts.views
 from core import views
 from tools.sitemaps import SITEMAPS
 from verdicts.feeds import LatestVerdictsFeed
@@ -41,7 +41,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("reviewers/", include("verdicts.urls")),
     path("disagreements/", tools.views.disagreements, name="disagreements"),
-    path("methodology/", verdicts.views.methodology, name="methodology"),
+    path("methodology/", tools.methodology.methodology, name="methodology"),
     path("preview/compare/<str:pair>/", tools.preview.preview_compare, name="preview_compare"),
     path("preview/tools/<slug:slug>/", tools.preview.preview_tool, name="preview_tool"),
     path("", include("votes.urls")),

@@ -47,6 +47,12 @@ ROLES: dict[str, list[str]] = {
         "trust.change_correction",
         # A language model's figures: imported (tools/models_dev.py), shown on its tool.
         "modelspecs.view_modelspec",
+        # The jobs the pick by the numbers answers for; a change is a new method version.
+        "modelspecs.view_use",
+        "modelspecs.add_use",
+        "modelspecs.change_use",
+        "modelspecs.view_pickmethod",
+        "modelspecs.change_pickmethod",
         "votes.view_vote",
         "votes.view_bookmark",
         "votes.view_visitor",

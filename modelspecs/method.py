@@ -12,7 +12,8 @@ from itertools import combinations
 
 from django.db import transaction
 
-from modelspecs.models import PickMethod, Use
+from core.publishing import live_q
+from modelspecs.models import ModelSpec, PickMethod, Use
 from modelspecs.picks import RULES_VERSION, decide, standing
 
 # What a pick reads of a use, and what a version keeps of each.
@@ -54,14 +55,13 @@ def pair_picks(models: list, uses: list[Use]) -> dict[tuple[str, str], str]:
 
 
 def published_models() -> list:
-    from tools.models import Tool  # tools builds on modelspecs, not the other way round
-
-    return list(
-        Tool.objects.published()
-        .filter(model_spec__isnull=False)
-        .select_related("model_spec")
-        .only("pk", "slug", "name", "model_spec")
-    )
+    """The live tools that are models, each with its figures loaded."""
+    specs = ModelSpec.objects.filter(live_q("tool__")).select_related("tool")
+    models = []
+    for spec in specs:
+        spec.tool.model_spec = spec  # spec_of(tool) reads it without a query
+        models.append(spec.tool)
+    return models
 
 
 def flipped_picks(before: list[Use], after: list[Use], models: list) -> list[dict]:

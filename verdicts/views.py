@@ -1,17 +1,15 @@
 from django.apps import apps
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from core import keys
-from core.numbers import WILSON_CONFIDENCE_PERCENT, round_half_up, wilson_lower_bound
 from core.pages import Page, public_page
 from core.publishing import live_q
 from core.views import not_found
 from verdicts.calibration import calibration_for, community_quorum
-from verdicts.models import MethodChange, Reviewer
+from verdicts.models import Reviewer
 
 REVIEWS_PER_PAGE = 24
 
@@ -80,25 +78,3 @@ def reviewer_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
 
 def category_keys(categories) -> list[keys.Key]:
     return [keys.category(category.pk) for category in categories]
-
-
-@require_safe
-@public_page()
-def methodology(request: HttpRequest) -> Page:
-    """How scores, verdicts and community figures are made: from the settings the site runs on."""
-    context = {
-        "reviewers": list(Reviewer.objects.filter(is_active=True)),
-        "authorship": settings.REVIEW_AUTHORSHIP,
-        "minimum_votes": settings.COMMUNITY_MINIMUM_VOTES,
-        "tally_window": settings.TALLY_WINDOW_SECONDS,
-        "vote_limits": settings.RATE_LIMITS["vote"],
-        "fact_stale_days": settings.FACT_STALE_DAYS,
-        "correction_limit": settings.RATE_LIMITS["correction"]["ip"],
-        "vote_allowance": settings.VOTES_PER_ADDRESS_PER_TOOL_PER_DAY,
-        "burst_minimum": settings.VOTE_BURST_MINIMUM,
-        "wilson_confidence": WILSON_CONFIDENCE_PERCENT,
-        "wilson_few": round_half_up(100 * wilson_lower_bound(3, 3)),
-        "wilson_many": round_half_up(100 * wilson_lower_bound(90, 100)),
-        "changes": list(MethodChange.objects.all()[:50]),
-    }
-    return Page("verdicts/methodology.html", context, [keys.PANEL, keys.METHOD])
