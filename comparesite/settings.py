@@ -327,6 +327,11 @@ MODELS_DEV_PROVIDERS = envlist(
 )
 MODELS_DEV_CATEGORY = os.environ.get("MODELS_DEV_CATEGORY", "Language models")
 MODELS_DEV_SOURCE_URL = os.environ.get("MODELS_DEV_SOURCE_URL", "https://models.dev/")
+# Where one model's entry in the catalogue lives: each imported figure links to it.
+MODELS_DEV_ENTRY_URL = os.environ.get(
+    "MODELS_DEV_ENTRY_URL",
+    "https://github.com/anomalyco/models.dev/blob/HEAD/providers/{provider}/models/{model_id}.toml",
+)
 # The cost calculator's largest token count a month (a trillion: anything above is a typo). Its
 # typical uses are rows editors keep (modelspecs.Use), as the pick by the numbers reads them.
 MODEL_COST_MAX_TOKENS = envint("MODEL_COST_MAX_TOKENS", 1_000_000_000_000)

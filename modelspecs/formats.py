@@ -31,10 +31,11 @@ def tokens(count: int | None) -> str:
 
 
 def money(value: Decimal | None) -> str:
-    """A monthly cost as a bill reads: "$2,250" from $100 up (whole dollars), "$12.50" below."""
+    """A monthly cost as a bill reads: "$2,250" from $100 up (whole dollars), "$12.50" below,
+    "$84" for whole dollars."""
     if value is None:
         return ""
     value = Decimal(value)
-    if value >= 100:
+    if value >= 100 or value == value.to_integral_value():
         return f"${value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
     return f"${value:,.2f}"

@@ -218,15 +218,21 @@ def abilities(spec: ModelSpec) -> str:
 
 
 def updated_row(tools: list[Tool], rows: list[ScorecardRow]) -> Row:
-    """When each tool's facts or any of its reviews last changed."""
-    latest = {tool.pk: tool.updated_at for tool in tools}
+    """When what a reader sees of each tool last changed: its reviews, and its facts (for a
+    model, the day the catalogue last changed its figures, not the day they were imported)."""
+    latest = {}
+    for tool in tools:
+        spec = spec_of(tool)
+        if spec is not None and spec.last_updated is not None:
+            latest[tool.pk] = spec.last_updated
+        else:
+            latest[tool.pk] = timezone.localtime(tool.updated_at).date()
     for row in rows:
         for cell in row.cells:
             if cell.review is not None:
-                latest[cell.tool.pk] = max(latest[cell.tool.pk], cell.review.updated_at)
-    return Row(
-        "Updated", [date_format(timezone.localtime(latest[tool.pk]), "j M Y") for tool in tools]
-    )
+                reviewed = timezone.localtime(cell.review.updated_at).date()
+                latest[cell.tool.pk] = max(latest[cell.tool.pk], reviewed)
+    return Row("Updated", [date_format(latest[tool.pk], "j M Y") for tool in tools])
 
 
 @dataclass

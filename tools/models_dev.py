@@ -20,6 +20,7 @@ import gzip
 import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -63,6 +64,26 @@ class Snapshot:
     @property
     def source(self) -> str:
         return f"models.dev snapshot {self.version}"
+
+    @cached_property
+    def taken_on(self) -> datetime.date | None:
+        """The snapshot's date: the newest `last_updated` of any entry in it (the package
+        carries no other date), so a figure's check is dated by when the catalogue last vouched
+        for it, not by when we imported it."""
+        dates = [
+            raw.get("last_updated")
+            for data in self.providers.values()
+            if isinstance(data, dict)
+            for raw in (data.get("models") or {}).values()
+            if isinstance(raw, dict)
+        ]
+        found = []
+        for value in dates:
+            try:
+                found.append(_date({"d": value}, "d"))
+            except MalformedEntry:
+                continue
+        return max((day for day in found if day), default=None)
 
 
 def load_snapshot(path: Path | None = None) -> Snapshot:
@@ -325,28 +346,47 @@ def models_category() -> Category:
     return category or Category.objects.create(name=name, slug=slugify(name)[:80])
 
 
-def record_checks(spec: ModelSpec, changed: set[str]) -> None:
-    """The fact checks vouching for the imported facts: the catalogue's word (the maker's
-    claim, relayed), dated by its entry's last update. Written when the facts they vouch for
-    or that date change, or when there is no check yet: an editor's own check of figures the
-    catalogue has not touched since stays."""
+def entry_url(spec: ModelSpec) -> str:
+    """The model's own entry in the catalogue (MODELS_DEV_ENTRY_URL), not its home page."""
+    return settings.MODELS_DEV_ENTRY_URL.format(provider=spec.provider, model_id=spec.model_id)
+
+
+def record_checks(spec: ModelSpec, changed: set[str], taken_on: datetime.date | None) -> None:
+    """The fact checks vouching for the imported figures: "from the models.dev catalogue",
+    checked on the snapshot's date (when the catalogue last vouched for them), changed on the
+    entry's own last update, linked to the entry. A check is written only when one of those
+    moves, so importing the same snapshot again writes nothing. An editor's own check (checked
+    by us) of figures the catalogue has not changed since stays."""
     dated = changed & {"last_updated"}
+    checked_on = min(taken_on or spec.last_updated, timezone.localdate())
     for fact, changed_here in (
         (Fact.MODEL_PRICES, changed & PRICE_FACTS | dated),
         (Fact.MODEL_LIMITS, changed - PRICE_FACTS - {"source"}),
     ):
         check = FactCheck.objects.filter(tool_id=spec.tool_id, fact=fact).first()
-        if check is not None and not changed_here:
+        if check is not None and check.basis == FactCheck.Basis.CHECKED and not changed_here:
             continue
         check = check or FactCheck(tool_id=spec.tool_id, fact=fact)
-        check.basis = FactCheck.Basis.CLAIMED
-        check.checked_on = min(spec.last_updated, timezone.localdate())
-        check.source_url = settings.MODELS_DEV_SOURCE_URL
+        wanted = {
+            "basis": FactCheck.Basis.CATALOGUE,
+            "checked_on": max(checked_on, check.checked_on) if check.pk else checked_on,
+            "changed_on": spec.last_updated,
+            "source_url": entry_url(spec),
+        }
+        if check.pk and all(getattr(check, name) == value for name, value in wanted.items()):
+            continue
+        for name, value in wanted.items():
+            setattr(check, name, value)
         check.save()
 
 
 def import_entry(
-    entry: Entry, *, offers: Offers, source: str, publish: bool
+    entry: Entry,
+    *,
+    offers: Offers,
+    source: str,
+    publish: bool,
+    taken_on: datetime.date | None = None,
 ) -> tuple[str, list[str]]:
     """Create or bring up to date one model's tool and facts: ("created" | "updated" |
     "unchanged", what changed)."""
@@ -371,6 +411,7 @@ def import_entry(
             "source"
         }
         if not changed:
+            record_checks(spec, set(), taken_on)  # a newer snapshot vouches for them again
             return "unchanged", []
         what = [f"{name}: {getattr(spec, name)} -> {values[name]}" for name in sorted(changed)]
         for name in [*changed, "source"]:
@@ -379,7 +420,7 @@ def import_entry(
     spec.full_clean(exclude=["tool"])
     spec._change_reason = reason
     spec.save()
-    record_checks(spec, changed)
+    record_checks(spec, changed, taken_on)
     return outcome, [line for line in what if line]
 
 
@@ -404,7 +445,11 @@ def import_models(
                 entry = parse_entry(provider, data, raw)
                 with transaction.atomic():
                     outcome, what = import_entry(
-                        entry, offers=offers, source=snapshot.source, publish=publish
+                        entry,
+                        offers=offers,
+                        source=snapshot.source,
+                        publish=publish,
+                        taken_on=snapshot.taken_on,
                     )
                     if dry_run:
                         transaction.set_rollback(True)

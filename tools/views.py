@@ -18,7 +18,7 @@ from core.publishing import live_q
 from core.views import not_found as core_not_found
 from modelspecs.costs import CostForm, active_uses, estimate_costs
 from modelspecs.models import spec_of
-from modelspecs.picks import numbers_pick
+from modelspecs.picks import numbers_pick, pick_for_use
 from tools.compare import (
     MAX_TOOLS,
     MalformedPair,
@@ -309,6 +309,7 @@ def tool_detail_page(request: HttpRequest, slug: str) -> Page | HttpResponse:
             return redirect(renamed.tool, permanent=True)
         return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
     rows = scorecard([tool])
+    spec = spec_of(tool)
     others = list(
         Tool.objects.published()
         .for_cards()
@@ -325,7 +326,9 @@ def tool_detail_page(request: HttpRequest, slug: str) -> Page | HttpResponse:
         "verdict_changes": list(VerdictChange.objects.public().filter(tool=tool)[:12]),
         "trust": trust_record(tool),
         "structured_data": software_application(tool, reviews_of(tool, rows), absolute(tool)),
-        "spec": spec_of(tool),
+        "spec": spec,
+        # What a month of each use costs on it, or why it does not qualify (a model's page).
+        "uses": [pick_for_use([tool], use) for use in active_uses()] if spec else [],
         **calculator([tool], reverse("tools:tool_cost", args=[tool.slug])),
     }
     return Page("tools/tool_detail.html", context, [*shown([tool]), keys.PANEL, keys.METHOD])

@@ -17,7 +17,7 @@ from django.db.models.functions import JSONObject
 from trust.models import Correction, FactCheck
 
 PUBLIC_CORRECTIONS = 10  # the most recent accepted corrections a tool page lists
-CHECK_FIELDS = ("id", "fact", "basis", "checked_on", "source_url")
+CHECK_FIELDS = ("id", "fact", "basis", "checked_on", "changed_on", "source_url")
 CORRECTION_FIELDS = ("id", "fact", "public_summary", "handled_at")
 
 
@@ -52,6 +52,7 @@ def checks_by_fact(tool) -> dict[str, FactCheck]:
     checks = {}
     for row in tool.fact_checks_data or []:
         row["checked_on"] = datetime.date.fromisoformat(row["checked_on"])
+        row["changed_on"] = row["changed_on"] and datetime.date.fromisoformat(row["changed_on"])
         checks[row["fact"]] = FactCheck(tool_id=tool.pk, **row)
     return checks
 

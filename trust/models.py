@@ -52,6 +52,8 @@ class FactCheck(models.Model):
     class Basis(models.TextChoices):
         CHECKED = "checked", "Checked by us"
         CLAIMED = "claimed", "Claimed by the maker"
+        # Imported figures: the models.dev catalogue's word, as of the snapshot imported.
+        CATALOGUE = "catalogue", "From the models.dev catalogue"
 
     tool = models.ForeignKey("tools.Tool", on_delete=models.CASCADE, related_name="fact_checks")
     fact = models.CharField(max_length=40, choices=Fact.choices)
@@ -62,7 +64,18 @@ class FactCheck(models.Model):
         help_text="Checked by us: we confirmed it ourselves. Claimed by the maker: we only have "
         "the maker's word (their site, a press release).",
     )
-    checked_on = models.DateField("last checked", default=timezone.localdate)
+    checked_on = models.DateField(
+        "last checked",
+        default=timezone.localdate,
+        help_text="When the site last confirmed the value against its source (for a catalogue "
+        "figure: the date of the catalogue snapshot it was last imported from).",
+    )
+    changed_on = models.DateField(
+        "last changed at the source",
+        null=True,
+        blank=True,
+        help_text="When the source last changed the value, if it says (the catalogue does).",
+    )
     source_url = models.URLField(
         "source", max_length=500, validators=[WEB_ADDRESS], help_text="Where the fact comes from."
     )

@@ -9,3 +9,4 @@ from modelspecs import formats
 register = template.Library()
 register.filter("dollars", formats.dollars)
 register.filter("tokens", formats.tokens)
+register.filter("money", formats.money)

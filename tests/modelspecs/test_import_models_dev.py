@@ -95,9 +95,43 @@ def test_each_fact_is_recorded_with_its_source_and_date(snapshot):
     checks = {check.fact: check for check in FactCheck.objects.filter(tool=tool)}
     assert set(checks) == {"model_prices", "model_limits"}
     for check in checks.values():
-        assert check.basis == FactCheck.Basis.CLAIMED
-        assert check.source_url == "https://models.dev/"
+        assert check.basis == FactCheck.Basis.CATALOGUE
+        # The model's own entry in the catalogue, not the catalogue's home page.
+        assert check.source_url == (
+            "https://github.com/anomalyco/models.dev/blob/HEAD/providers/anthropic/models/"
+            "claude-sonnet-4.toml"
+        )
+        # Checked: the snapshot's date (its newest entry); changed: this entry's own date.
         assert check.checked_on == datetime.date(2025, 5, 1)  # "2025-05": the month's first day
+        assert check.changed_on == datetime.date(2025, 5, 1)
+
+
+def test_checked_follows_the_snapshot_and_changed_follows_the_value(snapshot):
+    """A newer snapshot with the same figures for a model moves its `checked` date (the
+    catalogue vouched for them again) and not its `changed` date, nor the spec itself."""
+    run(snapshot(), "--provider", "openai")
+    tool = Tool.objects.get(slug="gpt-4o")
+    first = {check.fact: (check.checked_on, check.changed_on) for check in tool.fact_checks.all()}
+    assert set(first.values()) == {(datetime.date(2025, 5, 1), datetime.date(2024, 8, 6))}
+    spec_history = ModelSpec.objects.get(tool=tool).history.count()
+
+    data = catalogue()
+    data["anthropic"]["models"]["claude-sonnet-4"]["last_updated"] = "2025-09-15"
+    output = run(snapshot(data), "--provider", "openai")
+    assert "0 new, 0 updated, 2 unchanged" in output
+    second = {check.fact: (check.checked_on, check.changed_on) for check in tool.fact_checks.all()}
+    assert set(second.values()) == {(datetime.date(2025, 9, 15), datetime.date(2024, 8, 6))}
+    assert ModelSpec.objects.get(tool=tool).history.count() == spec_history
+
+    data["openai"]["models"]["gpt-4o"].update(
+        cost={"input": 2, "output": 8}, last_updated="2025-09-01"
+    )
+    run(snapshot(data), "--provider", "openai")
+    prices = tool.fact_checks.get(fact="model_prices")
+    assert (prices.checked_on, prices.changed_on) == (
+        datetime.date(2025, 9, 15),
+        datetime.date(2025, 9, 1),
+    )
 
 
 def test_a_second_run_changes_nothing_and_writes_no_history(snapshot):
@@ -138,7 +172,8 @@ def test_an_update_changes_only_the_imported_facts_and_keeps_the_editors_text(sn
     assert (spec.input_price, spec.output_price, spec.cached_input_price) == (2, 8, None)
     assert spec.history.count() == 2
     for check in FactCheck.objects.filter(tool=tool):  # the entry's new date
-        assert check.checked_on == datetime.date(2025, 1, 10)
+        assert check.changed_on == datetime.date(2025, 1, 10)
+        assert check.checked_on == datetime.date(2025, 5, 1)  # the snapshot's
 
 
 def test_an_editors_check_of_figures_the_catalogue_left_alone_stays(snapshot):
@@ -160,7 +195,11 @@ def test_an_editors_check_of_figures_the_catalogue_left_alone_stays(snapshot):
         "https://openai.com/api/",
     )
     limits = FactCheck.objects.get(tool=tool, fact="model_limits")
-    assert (limits.basis, limits.checked_on) == (FactCheck.Basis.CLAIMED, datetime.date(2024, 8, 6))
+    assert (limits.basis, limits.checked_on, limits.changed_on) == (
+        FactCheck.Basis.CATALOGUE,
+        datetime.date(2025, 5, 1),
+        datetime.date(2024, 8, 6),
+    )
 
 
 def test_an_editors_tool_under_the_models_id_gets_the_facts_and_keeps_its_text(snapshot):
@@ -203,10 +242,10 @@ def test_an_entry_failing_halfway_leaves_nothing_behind(snapshot, monkeypatch):
 
     record_checks = models_dev.record_checks
 
-    def fail_for_gpt_4o(spec, changed):
+    def fail_for_gpt_4o(spec, changed, taken_on):
         if spec.model_id == "gpt-4o":
             raise IntegrityError("the database refused it")
-        record_checks(spec, changed)
+        record_checks(spec, changed, taken_on)
 
     monkeypatch.setattr(models_dev, "record_checks", fail_for_gpt_4o)
     output = run(snapshot(), "--provider", "openai")

@@ -178,3 +178,60 @@ def test_editors_see_the_imported_facts_read_only_in_the_admin(client, gpt_and_c
 
 def test_a_model_comparison_weighs_under_40_kb(client, gpt_and_claude):
     assert len(client.get(URL).content) < 40 * 1024
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "row"),
+    [
+        (1_050_000, 1_048_576, "1.05M tokens 1.05M tokens"),  # print the same: a tie
+        (1_000_000, 1_009_000, "1M tokens 1.01M tokens"),  # 0.9% apart: a tie
+        (1_000_000, 1_050_000, "1M tokens 1.05M tokens ▲ Larger"),  # 4.8%
+        (400_000, 128_000, "400K tokens ▲ Larger 128K tokens"),
+    ],
+)
+def test_larger_is_marked_only_beyond_the_one_percent_tie(client, db, first, second, row):
+    model("model-one", "Model One", context_window=first)
+    model("model-two", "Model Two", context_window=second)
+    assert rows_of(client.get("/compare/model-one-vs-model-two/"))["Context window"] == row
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "row"),
+    [
+        ("3", "3.02", "$3 $3.02"),  # 0.7% apart: a tie
+        ("3", "3.1", "$3 ▲ Cheaper $3.10"),
+        ("0", "3", "Not published $3"),  # $0 and $0: no published price, never cheaper
+    ],
+)
+def test_cheaper_follows_the_tie_rule_and_never_marks_an_unpriced_model(
+    client, db, first, second, row
+):
+    model("model-one", "Model One", input_price=Decimal(first), output_price=Decimal(first))
+    model("model-two", "Model Two", input_price=Decimal(second), output_price=Decimal("15"))
+    assert rows_of(client.get("/compare/model-one-vs-model-two/"))["Input, per 1M tokens"] == row
+
+
+def test_imported_figures_say_where_and_when_they_come_from(client, db):
+    spec = model("model-one", "Model One", last_updated=datetime.date(2026, 3, 13))
+    model("model-two", "Model Two", last_updated=datetime.date(2025, 11, 2))
+    FactCheck.objects.create(
+        tool=spec.tool,
+        fact="model_prices",
+        basis=FactCheck.Basis.CATALOGUE,
+        checked_on=datetime.date(2026, 5, 21),
+        changed_on=datetime.date(2026, 3, 13),
+        source_url="https://github.com/anomalyco/models.dev/blob/HEAD/providers/lab/models/x.toml",
+    )
+    response = client.get("/compare/model-one-vs-model-two/")
+    rows = rows_of(response)
+    assert rows["Input, per 1M tokens"] == (
+        "$3 models.dev : this model's entry , snapshot of 21 May 2026 ; changed there "
+        "13 Mar 2026 : may be out of date $3"  # stale: the snapshot is over 90 days old
+    )
+    assert "Maker's claim" not in text_of(response)
+    assert (
+        'href="https://github.com/anomalyco/models.dev/blob/HEAD/providers/lab/models/x.toml"'
+        in (response.content.decode())
+    )
+    # "Updated" is when the catalogue last changed the figures, not when they were imported.
+    assert rows["Updated"] == "13 Mar 2026 2 Nov 2025"
