@@ -219,9 +219,10 @@ class Estimate:
 
     @property
     def summary(self) -> str:
-        """Which one costs less and by how much, in words."""
+        """Which of two costs less and by how much, in words (with more, the sorted list and
+        the pick above it say it)."""
         priced = self.priced
-        if len(priced) < 2:
+        if len(priced) != 2:
             return ""
         cheapest, next_one = priced[0], priced[1]
         if cheapest.dollars == next_one.dollars:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from itertools import combinations
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -16,8 +17,9 @@ from core import keys
 from core.pages import ALL_PARAMS, Page, public_page
 from core.publishing import live_q
 from core.views import not_found as core_not_found
-from modelspecs.costs import CostForm, active_uses, estimate_costs
-from modelspecs.models import spec_of
+from modelspecs.costs import CostForm, active_uses, compact_tokens, estimate_costs
+from modelspecs.formats import tokens
+from modelspecs.models import ModelSpec, Use, spec_of
 from modelspecs.picks import numbers_pick, pick_for_use
 from tools.compare import (
     MAX_TOOLS,
@@ -30,6 +32,11 @@ from tools.compare import (
     updated_row,
 )
 from tools.directory import DirectoryQuery, directory_queryset, filter_choices
+from tools.finder import COMPARE_AT_MOST, FinderQuery
+from tools.finder import CONTEXT_CHOICES as FINDER_CONTEXTS
+from tools.finder import MODALITIES as FINDER_MODALITIES
+from tools.finder import SORTS as FINDER_SORTS
+from tools.finder import answer as finder_answer
 from tools.finding import Catalogue
 from tools.models import Category, OldSlug, Tool
 from tools.popularity import popular_comparisons, record_view_once
@@ -126,8 +133,20 @@ def home(request: HttpRequest) -> Page:
         "featured": featured[:8],
         "latest": list(latest),
         "popular": popular_comparisons(6),
+        "jobs": finder_jobs(),
     }
-    return Page("tools/home.html", context, [keys.TOOLS, keys.PANEL, keys.TALLIES, keys.POPULAR])
+    return Page(
+        "tools/home.html",
+        context,
+        [keys.TOOLS, keys.PANEL, keys.TALLIES, keys.POPULAR, keys.METHOD],
+    )
+
+
+def finder_jobs() -> list:
+    """The model finder's ways in by job, one per use (none without published models)."""
+    if not ModelSpec.objects.filter(live_q("tool__")).exists():
+        return []
+    return [(use, FinderQuery.for_use(use).link()) for use in active_uses()]
 
 
 FIELDS = ["First tool", "Second tool", "Third tool", "Fourth tool", "Fifth tool"]
@@ -167,6 +186,14 @@ def compare_picker(request: HttpRequest) -> HttpResponse:
             error = f"A comparison holds at most {MAX_TOOLS} tools."
         elif len(slugs) == 1:
             return redirect("tools:detail", slug=slugs[0])
+        elif volume := {
+            name: request.GET[name][:40]
+            for name in ("input_tokens", "output_tokens")
+            if request.GET.get(name, "").strip()
+        }:
+            # From the model finder with the visitor's volume: their costs, cheapest first.
+            url = reverse("tools:compare_cost", args=[canonical_pair(slugs)])
+            return redirect(f"{url}?{urlencode(volume)}")
         else:
             return redirect("tools:compare", pair=canonical_pair(slugs))
     best = Tool.objects.published().with_panel_summary().order_by(*BY_PANEL, "name")
@@ -380,9 +407,14 @@ def cost_page(request: HttpRequest, slugs: list[str]) -> HttpResponse:
             words=[slug.replace("-", " ") for slug in slugs if slug not in found][:3],
         )
     tools = [found[slug] for slug in slugs]
-    uses = active_uses()
-    form = CostForm(request.GET, uses=uses) if request.GET else CostForm(uses=uses)
+    form = CostForm(request.GET) if request.GET else CostForm()
     estimate = estimate_costs(tools, **form.traffic()) if form.is_valid() else None
+    # The pick for the visitor's own traffic, by the same rule as a use's (modelspecs/picks.py).
+    yours = (
+        pick_for_use(tools, Use(label="Your traffic", **form.traffic()))
+        if estimate is not None and len(tools) > 1
+        else None
+    )
     # htmx swaps only 2xx answers: it gets its errors in a 200 to show them in place.
     status = 400 if form.is_bound and not form.is_valid() and not request.htmx else 200
     url = (
@@ -397,6 +429,7 @@ def cost_page(request: HttpRequest, slugs: list[str]) -> HttpResponse:
         "cost_form": form,
         "cost_url": url,
         "estimate": estimate,
+        "yours": yours,
         "back": back.get_absolute_url() if isinstance(back, Tool) else back,
     }
     # htmx gets the calculator back whole: a chosen use fills the boxes.
@@ -427,11 +460,19 @@ def category_detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
         # The comparison sections belong to the category's front page.
         "pairs": list(combinations(tools[:4], 2)) if first else [],
         "popular": popular_comparisons(6, category_id=category.pk) if first else [],
+        "jobs": finder_jobs() if category.name == settings.MODELS_DEV_CATEGORY else [],
     }
     return Page(
         "tools/category_detail.html",
         context,
-        [keys.category(category.pk), keys.PANEL, keys.TALLIES, keys.POPULAR, *shown(tools)],
+        [
+            keys.category(category.pk),
+            keys.PANEL,
+            keys.TALLIES,
+            keys.POPULAR,
+            keys.METHOD,
+            *shown(tools),
+        ],
         # A page past the end shows the last page, but is not kept under its own address.
         store=is_canonical_page(request, page),
     )
@@ -472,6 +513,46 @@ def directory(request: HttpRequest) -> Page:
         context,
         [keys.TOOLS, keys.PANEL, keys.TALLIES],
         store=query == asked and is_canonical_page(request, page),
+    )
+
+
+FINDER_PAGE_SIZE = 50
+
+
+@require_safe
+@public_page(params=ALL_PARAMS)
+def model_finder(request: HttpRequest) -> Page:
+    """Every published model in one table, filtered by what the job needs and costed for the
+    visitor's volume (tools/finder.py); pick up to four and compare them. Addresses with a
+    volume (or a value it could not read) are answered afresh, not kept: they are as many as
+    the numbers people type."""
+    query, problems = FinderQuery.from_params(request.GET)
+    page = Paginator(query.apply(Tool.objects.published()), FINDER_PAGE_SIZE).get_page(
+        requested_page(request)
+    )
+    models = list(page.object_list)
+    context = {
+        "query": query,
+        "problems": problems,
+        "page": page,
+        "models": models,
+        "answer": finder_answer(query, models) if page.number == 1 else "",
+        "cheapest": [tool for tool in models if tool.model_spec.has_prices][:COMPARE_AT_MOST],
+        "sorts": FINDER_SORTS.items(),
+        "modalities": FINDER_MODALITIES,
+        "contexts": [(compact_tokens(size), tokens(size)) for size in FINDER_CONTEXTS if size],
+        "jobs": finder_jobs(),
+        "pager": {
+            "previous": query.page_link(page.number - 1) if page.has_previous() else "",
+            "next": query.page_link(page.number + 1) if page.has_next() else "",
+        },
+    }
+    canonical = {**query.params(), **({"page": str(page.number)} if page.number > 1 else {})}
+    return Page(
+        "tools/finder.html",
+        context,
+        [keys.TOOLS, keys.METHOD],
+        store=not query.has_volume and not problems and request.GET.dict() == canonical,
     )
 
 
