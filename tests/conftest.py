@@ -79,6 +79,26 @@ def forget_pages() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_uses(request):
+    """The uses the data migration seeds, for tests with a database: a test that flushes the
+    database (transactional_db, the browser suite) takes them with it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        return
+    from modelspecs.defaults import seed_default_uses
+    from modelspecs.models import PickMethod, Use
+
+    seed_default_uses(Use, PickMethod)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     """Rate-limit counters and cached pages must not leak from one test into the next.
 

@@ -225,8 +225,12 @@ def test_imported_figures_say_where_and_when_they_come_from(client, db):
     response = client.get("/compare/model-one-vs-model-two/")
     rows = rows_of(response)
     assert rows["Input, per 1M tokens"] == (
-        "$3 models.dev : this model's entry , snapshot of 21 May 2026 ; changed there "
-        "13 Mar 2026 : may be out of date $3"  # stale: the snapshot is over 90 days old
+        "$3 models.dev catalogue: this model's entry snapshot 21 May 2026 : may be out of date $3"
+    )  # stale: the snapshot is over 90 days old
+    tool_page = text_of(client.get("/tools/model-one/"))
+    assert (
+        "From the models.dev catalogue : this model's entry , snapshot of 21 May 2026 ; last "
+        "changed there 13 Mar 2026 : may be out of date" in tool_page
     )
     assert "Maker's claim" not in text_of(response)
     assert (
