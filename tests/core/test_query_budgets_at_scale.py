@@ -215,3 +215,50 @@ def test_at_5000_tools_every_page_keeps_its_budget_and_weight(
         assert response.status_code == 200, (page, response.status_code)
         assert count <= PAGE_BUDGET, f"{page}: {count} queries\n{listing(sqls)}"
         assert len(response.content) < 40 * 1024, f"{page}: {len(response.content)} bytes"
+
+
+def test_at_5000_tools_and_every_first_party_model_model_pages_keep_their_budget(
+    panel, reference_pair, developer_tools
+):
+    """Issue 23's scale: 5,000 tools plus the 191 first-party models of the installed
+    models.dev snapshot. Model comparisons (with their pick by the numbers) and the model finder
+    (any filter and volume) stay within their budgets and weight."""
+    from django.core.management import call_command
+
+    from modelspecs.models import ModelSpec
+
+    grow(panel, categories(developer_tools), tools=5000, votes=0)
+    call_command("import_models_dev", "--publish", verbosity=0)
+    assert ModelSpec.objects.count() >= 150
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    reader = Client()
+    pages = {
+        "compare, two models": "/compare/claude-sonnet-4-6-vs-gpt-5-5/",
+        "compare, four models": (
+            "/compare/claude-sonnet-4-6-vs-deepseek-v4-flash-vs-gpt-5-5-vs-llama-3-3-70b-instruct/"
+        ),
+        "model page": "/tools/deepseek-v4-flash/",
+        "finder": "/models/",
+        "finder, a job and a volume": (
+            "/models/?tool_calling=yes&min_context=200K&max_output=15&input_tokens=50M"
+            "&output_tokens=10M"
+        ),
+        "finder, every filter": (
+            "/models/?tool_calling=yes&reasoning=yes&open_weights=yes&reads=image"
+            "&min_context=100K&max_output=50&max_input=10&sort=context&page=2"
+        ),
+        "cost of four": (
+            "/compare/claude-sonnet-4-6-vs-deepseek-v4-flash-vs-gpt-5-5-vs-"
+            "llama-3-3-70b-instruct/cost/?input_tokens=50M&output_tokens=10M"
+        ),
+    }
+    for page, url in pages.items():
+        cache.clear()
+        count, sqls, response = run(reader, url)
+        assert response.status_code == 200, (page, response.status_code)
+        budget = COMPARE_COLD_BUDGET if page.startswith("compare") else PAGE_BUDGET
+        assert count <= budget, f"{page}: {count} queries\n{listing(sqls)}"
+        assert len(response.content) < 40 * 1024, f"{page}: {len(response.content)} bytes"
+        print(f"\n{page}: {count} queries, {len(response.content)} bytes")  # with -s
+    assert "By the numbers: Claude Sonnet 4.6" in text_of(reader.get(pages["compare, two models"]))
