@@ -35,6 +35,7 @@ VIEWPORTS = {
     "phone-360": {"width": 360, "height": 740},
     "phone-375": {"width": 375, "height": 812},
     "desktop-1280": {"width": 1280, "height": 800},
+    "desktop-1440": {"width": 1440, "height": 900},
 }
 
 COMPARE_PATH = "/compare/code-llama-4-vs-mistral-3b/"

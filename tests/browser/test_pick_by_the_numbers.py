@@ -83,7 +83,7 @@ def test_the_pick_is_on_the_first_phone_screen_and_prices_within_two(open_page, 
 
 @pytest.mark.usefixtures("models")
 @pytest.mark.parametrize("path", [THREE, FOUR])
-@pytest.mark.parametrize("viewport", ["phone-360", "phone-375", "desktop-1280"])
+@pytest.mark.parametrize("viewport", ["phone-360", "phone-375", "desktop-1440"])
 def test_three_and_four_models_never_break_a_word_nor_overflow(open_page, path, viewport):
     page, _ = open_page(path, viewport)
     assert page.evaluate(BROKEN_WORDS, ".versus__name, .versus span, .decision th") == []
@@ -94,8 +94,9 @@ def test_three_and_four_models_never_break_a_word_nor_overflow(open_page, path, 
 
 
 @pytest.mark.usefixtures("models")
-def test_a_four_way_page_names_the_pick_and_the_ones_that_do_not_qualify(open_page):
-    page, _ = open_page(FOUR, "desktop-1280")
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_a_four_way_page_names_the_pick_and_the_ones_that_do_not_qualify(open_page, color_scheme):
+    page, _ = open_page(FOUR, "desktop-1440", color_scheme=color_scheme)
     strip = page.locator(".verdict-strip")
     expect(strip).to_contain_text("By the numbers: DeepSeek V4 Flash")
     expect(strip).to_contain_text(
