@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 
 from tools.models import Tool
 
-# "cursor vs copilot", "Cursor VS. GitHub Copilot", "cursor versus copilot"
-VERSUS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
+# "cursor vs copilot", "Cursor VS. GitHub Copilot", "cursor versus copilot", "cursor or
+# copilot", "cursor compared to copilot", "cursor vs. copilot vs. windsurf"
+VERSUS = re.compile(
+    r"\s+(?:vs\.?|versus|v\.?|or|compared\s+(?:to|with))\s+|\s*,\s*(?:or\s+)?",
+    re.IGNORECASE,
+)
 ACCEPT = 0.8  # close enough to take without asking ("cursr" for "cursor" is 0.91)
 SUGGEST = 0.5  # close enough to offer as "did you mean"
 
@@ -70,3 +74,75 @@ class Catalogue:
         if None in tools:
             return None
         return tools
+
+
+# Typo-tolerant search: each word of a search that no published tool's words start with is
+# replaced by the nearest word of the catalogue's own vocabulary (names, slugs, makers,
+# taglines), within one edit for short words and two for longer ones ("claud sonet" ->
+# "claud sonnet", "gtp 5" -> "gpt 5", "cursr" -> "cursor"). Plain Python over a cached word
+# list, so it works on every Postgres (the embedded one has no pg_trgm) and costs no query once
+# the list is kept.
+VOCABULARY_KEY = "tools:search-vocabulary"
+
+
+def vocabulary() -> dict[str, int]:
+    """Each word of a published tool's name, slug, maker or tagline, with how many tools use
+    it."""
+    from django.core.cache import cache
+
+    words = cache.get(VOCABULARY_KEY)
+    if words is None:
+        words = {}
+        rows = Tool.objects.published().values_list("name", "slug", "maker", "tagline")
+        for row in rows:
+            for word in set(re.findall(r"\w+", " ".join(row).replace("-", " ").lower())):
+                words[word] = words.get(word, 0) + 1
+        cache.set(VOCABULARY_KEY, words, timeout=3600)
+    return words
+
+
+def edit_distance(first: str, second: str, limit: int) -> int:
+    """Optimal string alignment distance (insertions, deletions, substitutions and swaps of
+    two neighbours: "gtp" -> "gpt" is one), or limit + 1 once it is certain to exceed it."""
+    if abs(len(first) - len(second)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(second) + 1))
+    for i, a in enumerate(first, 1):
+        current = [i] + [0] * len(second)
+        for j, b in enumerate(second, 1):
+            cost = 0 if a == b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a == second[j - 2] and first[i - 2] == b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def corrected(text: str) -> str | None:
+    """`text` with each word nothing starts with replaced by its nearest catalogue word, or
+    None when no word needed (or found) a correction."""
+    known = vocabulary()
+    words = re.findall(r"\w+", text.lower())
+    changed = False
+    fixed = []
+    for word in words:
+        if any(candidate.startswith(word) for candidate in known) or len(word) < 3:
+            fixed.append(word)
+            continue
+        limit = 1 if len(word) <= 4 else 2
+        # Nearest first; then one that starts like the word ("olama": ollama, not llama); then
+        # the commonest.
+        scored = [
+            (distance, candidate[0] != word[0], -count, candidate)
+            for candidate, count in known.items()
+            if (distance := edit_distance(word, candidate, limit)) <= limit
+        ]
+        if scored:
+            fixed.append(min(scored)[-1])
+            changed = True
+        else:
+            fixed.append(word)
+    return " ".join(fixed) if changed else None

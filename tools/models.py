@@ -2,9 +2,17 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -41,28 +49,40 @@ class Category(models.Model):
         return reverse("tools:category", args=[self.slug])
 
 
+MAX_SEARCH_WORDS = 8
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, lowercased, at most MAX_SEARCH_WORDS: "GPT-5.5?" -> gpt, 5, 5."""
+    return re.findall(r"\w+", text.lower())[:MAX_SEARCH_WORDS]
+
+
 class ToolQuerySet(models.QuerySet):
     def published(self) -> ToolQuerySet:
         """What visitors see: live now (not a draft, publish time come)."""
         return self.filter(live_q())
 
     def search(self, text: str) -> ToolQuerySet:
-        """Full-text search, name weighted over tagline over description, words as prefixes."""
-        words = re.findall(r"\w+", text.lower())[:8]
+        r"""Tools whose stored search vector matches every word of `text` (as a prefix: "llam"
+        finds Llama), best match first (name over maker and tagline over description).
+        Words are `\w+` runs only, so nothing typed reaches the query as an operator."""
+        words = search_words(text)
         if not words:
             return self.none()
-        query = SearchQuery(
-            " & ".join(f"{word}:*" for word in words), search_type="raw", config="simple"
-        )
-        vector = (
-            SearchVector("name", weight="A", config="simple")
-            + SearchVector("tagline", weight="B", config="simple")
-            + SearchVector("description", weight="C", config="simple")
+        terms = " & ".join(f"{word}:*" for word in words)
+        query = SearchQuery(terms, search_type="raw", config="simple")
+        # Whether the name (or slug) alone holds every word: "gpt" is GPT-5.5's name, a word
+        # in ChatGPT's description. Computed on the matched rows only.
+        in_name = RawSQL(
+            "to_tsvector('simple', tools_tool.name || ' ' || replace(tools_tool.slug, '-', ' '))"
+            " @@ to_tsquery('simple', %s)",
+            [terms],
+            output_field=models.BooleanField(),
         )
         return (
-            self.annotate(search_rank=SearchRank(vector, query))
-            .filter(search_rank__gt=0)
-            .order_by("-search_rank", "name")
+            self.filter(search_vector=query)
+            .annotate(search_rank=SearchRank(F("search_vector"), query), in_name=in_name)
+            .order_by("-in_name", "-search_rank", "name")
         )
 
     def with_panel_summary(self) -> ToolQuerySet:
@@ -108,10 +128,24 @@ class Tool(Publishable):
     release_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # What search matches, kept by Postgres itself on every write (a generated column) and
+    # indexed (GIN): the name and the slug's words first, then maker and tagline, then the
+    # description. The 'simple' configuration: no stemming, any language's words as written.
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector("name", weight="A", config="simple")
+            + SearchVector(Replace("slug", Value("-"), Value(" ")), weight="A", config="simple")
+            + SearchVector("maker", weight="B", config="simple")
+            + SearchVector("tagline", weight="B", config="simple")
+            + SearchVector("description", weight="C", config="simple")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = ToolQuerySet.as_manager()
     # Every change to a tool's facts (who, when, old and new values, why) with revert in admin.
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     class Meta:
         ordering = ["name"]
@@ -126,7 +160,10 @@ class Tool(Publishable):
                 name="tool_pricing_model_valid",
             ),
         ]
-        indexes = [models.Index(fields=["category", "status"])]
+        indexes = [
+            models.Index(fields=["category", "status"]),
+            GinIndex(fields=["search_vector"], name="tool_search_vector"),
+        ]
 
     def __str__(self) -> str:
         return self.name

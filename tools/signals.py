@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -17,6 +18,7 @@ from django.utils import timezone
 from core import keys, pages
 from core.publishing import Status
 from core.purge import purge
+from tools.finding import VOCABULARY_KEY
 from tools.models import Category, OldSlug, Tool
 from verdicts.models import Review
 
@@ -47,6 +49,9 @@ def keep_old_slug(sender, instance: Tool, raw: bool = False, **kwargs) -> None:
 def tool_changed(sender, instance: Tool, **kwargs) -> None:
     categories = {instance.category_id, getattr(instance, "_category_before", None)} - {None}
     purge([keys.tool(instance.pk), keys.TOOLS, *(keys.category(pk) for pk in categories)])
+    # Search's word list (tools/finding.py) is read again on the next near miss.
+    cache.delete(VOCABULARY_KEY)
+    transaction.on_commit(lambda: cache.delete(VOCABULARY_KEY))
 
 
 @receiver([post_save, post_delete], sender=Tool)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from itertools import combinations
 from urllib.parse import urlencode
 
@@ -37,8 +38,8 @@ from tools.finder import CONTEXT_CHOICES as FINDER_CONTEXTS
 from tools.finder import MODALITIES as FINDER_MODALITIES
 from tools.finder import SORTS as FINDER_SORTS
 from tools.finder import answer as finder_answer
-from tools.finding import Catalogue
-from tools.models import Category, OldSlug, Tool
+from tools.finding import VERSUS, Catalogue, corrected
+from tools.models import MAX_SEARCH_WORDS, Category, OldSlug, Tool, search_words
 from tools.popularity import popular_comparisons, record_view_once
 from tools.seo import software_application
 from tools.verdict import compare_verdict, figures_agreement
@@ -219,6 +220,8 @@ def compare_page(request: HttpRequest, pair: str) -> Page | HttpResponse:
     try:
         slugs = parse_pair(pair)
     except MalformedPair as problem:
+        if (meant := meant_pair(pair)) is not None:
+            return meant  # "Cursor-vs-Windsurf", "claude-sonnet-4.6-vs-gpt-5.5": one hop
         words = [word for word in pair.replace("-vs-", " ").split() if word][:4]
         return not_found(
             request, reason=f"That is not a comparison address ({problem}).", words=words
@@ -291,13 +294,58 @@ def compare_page(request: HttpRequest, pair: str) -> Page | HttpResponse:
 compare = require_safe(public_page()(compare_page))
 
 
-def compare_not_found(request: HttpRequest, slugs: list[str], missing: list[str]) -> HttpResponse:
+def normal_slug(text: str) -> str:
+    """A slug as it may have been typed or pasted: capitals, dots in version numbers, spaces,
+    underscores and trailing punctuation made into the slug form ("Claude-Sonnet-4.6." ->
+    "claude-sonnet-4-6")."""
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower())
+    return text.strip("-")
+
+
+def meant_pair(pair: str) -> HttpResponse | None:
+    """The one-hop redirect for a comparison address that differs from a real one only by
+    case, dots, punctuation or an unambiguous near miss of a slug; None when it means nothing
+    (or more than one thing)."""
+    parts = [normal_slug(part) for part in re.split(r"-vs-", pair, flags=re.IGNORECASE)]
+    if not 2 <= len(parts) <= MAX_TOOLS or not all(parts):
+        return None
+    resolved = resolve_slugs(parts)
+    if resolved is None:
+        return None
+    if len(set(resolved)) == 1:
+        return redirect("tools:detail", slug=resolved[0], permanent=True)
+    return redirect("tools:compare", pair=canonical_pair(resolved), permanent=True)
+
+
+def resolve_slugs(slugs: list[str]) -> list[str] | None:
+    """The current slug of each: itself when published, the tool's new slug when renamed, or the
+    one tool a near miss names; None when any cannot be resolved to exactly one tool."""
+    live = set(Tool.objects.published().filter(slug__in=slugs).values_list("slug", flat=True))
+    missing = [slug for slug in slugs if slug not in live]
+    if not missing:
+        return slugs
     renamed = dict(
         OldSlug.objects.filter(live_q("tool__"), slug__in=missing).values_list("slug", "tool__slug")
     )
-    if renamed and all(slug in renamed for slug in missing):
-        # A renamed tool: its old comparison addresses keep working.
-        current = [renamed.get(slug, slug) for slug in slugs]
+    catalogue = None
+    found = []
+    for slug in slugs:
+        if slug in live:
+            found.append(slug)
+        elif slug in renamed:
+            found.append(renamed[slug])
+        else:
+            catalogue = catalogue or Catalogue.load()
+            tool = catalogue.find(slug.replace("-", " "))
+            if tool is None:
+                return None
+            found.append(tool.slug)
+    return found
+
+
+def compare_not_found(request: HttpRequest, slugs: list[str], missing: list[str]) -> HttpResponse:
+    # A renamed tool, or a near miss that names one tool: its comparison, in one hop.
+    if (current := resolve_slugs(slugs)) is not None:
         if len(set(current)) == 1:
             return redirect("tools:detail", slug=current[0], permanent=True)
         return redirect("tools:compare", pair=canonical_pair(current), permanent=True)
@@ -331,9 +379,9 @@ def tool_detail_page(request: HttpRequest, slug: str) -> Page | HttpResponse:
         .first()
     )
     if tool is None:
-        renamed = OldSlug.objects.filter(live_q("tool__"), slug=slug).select_related("tool").first()
-        if renamed is not None:
-            return redirect(renamed.tool, permanent=True)
+        # Renamed, typed with capitals or dots, or a near miss of one tool: there, in one hop.
+        if (current := resolve_slugs([normal_slug(slug)])) is not None:
+            return redirect("tools:detail", slug=current[0], permanent=True)
         return not_found(request, reason=f"We have no tool called “{slug}”.", words=[slug])
     rows = scorecard([tool])
     spec = spec_of(tool)
@@ -557,6 +605,11 @@ def model_finder(request: HttpRequest) -> Page:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # "/tools/gpt-5.5/" never reaches the tool view (a slug has no dots): the tool meant.
+    if (found := re.fullmatch(r"/tools/([^/]{1,100})/?", request.path)) and (
+        current := resolve_slugs([normal_slug(found.group(1))])
+    ):
+        return redirect("tools:detail", slug=current[0], permanent=True)
     words = [part for part in request.path.replace("-", " ").replace("/", " ").split() if part]
     return not_found(request, reason="There is no page at this address.", words=words[-3:])
 
@@ -564,13 +617,65 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 MAX_QUERY_LENGTH = 100
 
 
+# Tools whose name holds every word first, then the best match, the panel's favourites, the newest.
+SEARCH_ORDER = (
+    "-in_name",
+    "-search_rank",
+    *BY_PANEL,
+    F("release_date").desc(nulls_last=True),
+    "name",
+)
+
+
+def find_tools(text: str, limit: int, order: tuple = SEARCH_ORDER) -> tuple[list[Tool], str]:
+    """Search results for `text` (best match first, then the panel's favourites, then the
+    newest), and the corrected text when only a typo-tolerant reading found them ("" when the
+    words matched as typed)."""
+    if not search_words(text):
+        return [], ""
+    published = Tool.objects.published()
+    found = list(published.search(text).for_cards().order_by(*order)[:limit])
+    if found:
+        return found, ""
+    fixed = corrected(text)
+    if fixed is None:
+        return [], ""
+    found = list(published.search(fixed).for_cards().order_by(*order)[:limit])
+    return found, fixed if found else ""
+
+
+def likely_comparisons(parts: list[str]) -> list[list[Tool]]:
+    """For "claude vs gpt" (a family or a maker on a side): the comparisons of the best two
+    matches of each side, at most four, never a tool against itself."""
+    # A family or a maker names many: its current (newest) ones, the panel's favourites first.
+    newest = ("-in_name", F("release_date").desc(nulls_last=True), *BY_PANEL, "name")
+    sides = [find_tools(part, 2, newest)[0] for part in parts[:MAX_TOOLS]]
+    if len(sides) < 2 or not all(sides):
+        return []
+    offers = []
+    for first in sides[0]:
+        for second in sides[1]:
+            group = [first, second, *(side[0] for side in sides[2:])]
+            if len({tool.pk for tool in group}) == len(group):
+                offers.append(sorted(group, key=lambda tool: tool.slug))
+    return offers[:4]
+
+
 @require_safe
 @vary_on_headers("HX-Request")
 def suggest(request: HttpRequest) -> HttpResponse:
     """As-you-type suggestions for the header search box (an htmx fragment)."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    tools = list(Tool.objects.published().search(query).only("name", "slug")[:6]) if query else []
-    response = render(request, "tools/search.html#suggestions", {"query": query, "results": tools})
+    tools, fixed = find_tools(query, 6) if query else ([], "")
+    compared = Catalogue.load().versus(query) if VERSUS.search(query) else None
+    context = {
+        "query": query,
+        "results": tools,
+        "showing_for": fixed,
+        # "cursor vs windsu": the comparison it names, offered first.
+        "compared": compared if compared and len({tool.pk for tool in compared}) > 1 else None,
+    }
+    response = render(request, "tools/search.html#suggestions", context)
     response["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -583,15 +688,22 @@ def search(request: HttpRequest) -> HttpResponse:
     if len(query) > MAX_QUERY_LENGTH:
         context["error"] = f"That search is too long: keep it under {MAX_QUERY_LENGTH} characters."
         status = 400
+    elif len(re.findall(r"\w+", query)) > MAX_SEARCH_WORDS:
+        context["error"] = f"That search has too many words: use {MAX_SEARCH_WORDS} at most."
+        status = 400
     elif query:
-        if compared := Catalogue.load().versus(query):
+        catalogue = Catalogue.load()
+        if compared := catalogue.versus(query):
             # "cursor vs copilot": straight to that comparison (or the tool, if it is one).
             slugs = sorted({tool.slug for tool in compared})
             if len(slugs) == 1:
                 return redirect("tools:detail", slug=slugs[0])
             if len(slugs) <= MAX_TOOLS:
                 return redirect("tools:compare", pair=canonical_pair(slugs))
-        context["results"] = list(Tool.objects.published().search(query).for_cards()[:30])
+        parts = [part for part in VERSUS.split(query) if part.strip()]
+        if len(parts) > 1:
+            context["offers"] = likely_comparisons(parts)
+        context["results"], context["showing_for"] = find_tools(query, 30)
     return render(request, "tools/search.html", context, status=status)
 
 
