@@ -12,11 +12,15 @@ marks and the voter's dropped state, core/purge.py).
 
 from __future__ import annotations
 
+import logging
 import threading
 
+from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.commands.core import Script
+
+logger = logging.getLogger(__name__)
 
 # Django's `incr`: add `delta` to an existing key, and never create one (a missing key is a
 # ValueError). Django checks with EXISTS and then sends INCRBY, two round trips, and
@@ -111,3 +115,20 @@ def set_many_and_delete(cache: BaseCache, data: dict, delete, timeout=DEFAULT_TI
     cache.set_many(data, timeout)
     if delete:
         cache.delete_many(delete)
+
+
+def kept(key: str, compute, timeout: float | None = None):
+    """`compute()`'s value, kept in the cache under `key` (a write drops it: core.purge's
+    `drop`). With the cache down, it is computed every time rather than failing the page."""
+    try:
+        value = cache.get(key)
+    except Exception:
+        logger.warning("cache unavailable: computing %s", key, exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout=timeout)
+        except Exception:
+            logger.warning("cache unavailable: not keeping %s", key, exc_info=True)
+    return value

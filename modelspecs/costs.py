@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 
+from core.cache import kept
 from modelspecs.models import Use, spec_of
 
 MILLION = Decimal(1_000_000)
@@ -187,11 +187,7 @@ USES_CACHE_KEY = "modelspecs:active-uses"
 def active_uses() -> list[Use]:
     """The uses picks and the calculator offer, from the cache (a page's query budget has no
     room for them); modelspecs/signals.py drops the copy when one changes."""
-    uses = cache.get(USES_CACHE_KEY)
-    if uses is None:
-        uses = list(Use.objects.filter(is_active=True))
-        cache.set(USES_CACHE_KEY, uses, timeout=None)
-    return uses
+    return kept(USES_CACHE_KEY, lambda: list(Use.objects.filter(is_active=True)))
 
 
 def use_label(use: Use) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -22,7 +20,6 @@ def model_spec_changed(sender, instance: ModelSpec, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=Use)
 @receiver([post_save, post_delete], sender=PickMethod)
 def method_changed(sender, **kwargs) -> None:
-    """A use changed: every pick, calculator and the methodology page may read differently."""
-    cache.delete(USES_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(USES_CACHE_KEY))
-    purge([keys.METHOD])
+    """A use changed: every pick, calculator and the methodology page may read differently (the
+    kept list of uses goes with the marks, and survives a cache outage as they do)."""
+    purge([keys.METHOD], drop=[USES_CACHE_KEY])

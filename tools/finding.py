@@ -10,6 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from core.cache import kept
 from tools.models import Tool
 
 # "cursor vs copilot", "Cursor VS. GitHub Copilot", "cursor versus copilot", "cursor or
@@ -88,17 +89,17 @@ VOCABULARY_KEY = "tools:search-vocabulary"
 def vocabulary() -> dict[str, int]:
     """Each word of a published tool's name, slug, maker or tagline, with how many tools use
     it."""
-    from django.core.cache import cache
 
-    words = cache.get(VOCABULARY_KEY)
-    if words is None:
-        words = {}
+    def read() -> dict[str, int]:
+        words: dict[str, int] = {}
         rows = Tool.objects.published().values_list("name", "slug", "maker", "tagline")
         for row in rows:
             for word in set(re.findall(r"\w+", " ".join(row).replace("-", " ").lower())):
                 words[word] = words.get(word, 0) + 1
-        cache.set(VOCABULARY_KEY, words, timeout=3600)
-    return words
+        return words
+
+    # An hour at most: a tool going live at its scheduled time writes nothing to drop it.
+    return kept(VOCABULARY_KEY, read, timeout=3600)
 
 
 def edit_distance(first: str, second: str, limit: int) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -48,10 +47,11 @@ def keep_old_slug(sender, instance: Tool, raw: bool = False, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=Tool)
 def tool_changed(sender, instance: Tool, **kwargs) -> None:
     categories = {instance.category_id, getattr(instance, "_category_before", None)} - {None}
-    purge([keys.tool(instance.pk), keys.TOOLS, *(keys.category(pk) for pk in categories)])
     # Search's word list (tools/finding.py) is read again on the next near miss.
-    cache.delete(VOCABULARY_KEY)
-    transaction.on_commit(lambda: cache.delete(VOCABULARY_KEY))
+    purge(
+        [keys.tool(instance.pk), keys.TOOLS, *(keys.category(pk) for pk in categories)],
+        drop=[VOCABULARY_KEY],
+    )
 
 
 @receiver([post_save, post_delete], sender=Tool)

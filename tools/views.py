@@ -324,6 +324,8 @@ def resolve_slugs(slugs: list[str]) -> list[str] | None:
     missing = [slug for slug in slugs if slug not in live]
     if not missing:
         return slugs
+    if Tool.objects.filter(slug__in=missing).exists():
+        return None  # a draft or scheduled tool's address is its own, never another tool's
     renamed = dict(
         OldSlug.objects.filter(live_q("tool__"), slug__in=missing).values_list("slug", "tool__slug")
     )
@@ -337,7 +339,8 @@ def resolve_slugs(slugs: list[str]) -> list[str] | None:
         else:
             catalogue = catalogue or Catalogue.load()
             tool = catalogue.find(slug.replace("-", " "))
-            if tool is None:
+            # A near miss never changes a version: "gpt-5-4" is not "gpt-5-5".
+            if tool is None or re.findall(r"\d+", slug) != re.findall(r"\d+", tool.slug):
                 return None
             found.append(tool.slug)
     return found

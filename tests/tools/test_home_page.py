@@ -128,7 +128,8 @@ def test_the_header_suggests_tools_as_you_type(client, reference_pair):
 
 def test_every_page_has_a_header_search_that_works_as_a_plain_form(client, reference_pair):
     content = client.get("/tools/mistral-3b/").content.decode()
-    assert '<form class="header-search" action="/search/" method="get" role="search">' in content
+    form = 'action="/search/" method="get" role="search" aria-label="Search the site"'
+    assert f'<form class="header-search" {form}>' in content
     assert 'hx-trigger="input changed delay:250ms, search"' in content
 
 

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.factories import VoteFactory
+from tests.factories import ToolFactory, VoteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,21 @@ def test_query_count_does_not_grow_with_the_category(
 
 
 def test_an_unknown_tool_gets_a_helpful_404(client, reference_pair):
-    response = client.get("/tools/mistral-3c/")
+    response = client.get("/tools/mistral-4b/")  # another version: suggested, not redirected
     assert response.status_code == 404
     assert 'href="/tools/mistral-3b/"' in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/tools/mistral-3c/", "/tools/Mistral-3B/", "/tools/mistral.3b/"])
+def test_a_near_miss_of_a_tool_address_is_a_301_to_it(client, reference_pair, path):
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == "/tools/mistral-3b/"
+
+
+def test_a_drafts_address_never_redirects_to_another_tool(client, reference_pair):
+    ToolFactory(name="Mistral 3B Pro", slug="mistral-3b-pro", status="draft")
+    assert client.get("/tools/mistral-3b-pro/").status_code == 404
 
 
 def test_it_offers_the_picker_with_this_tool_filled_in(client, reference_pair, neighbours):
