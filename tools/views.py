@@ -570,6 +570,16 @@ def directory(request: HttpRequest) -> Page:
 FINDER_PAGE_SIZE = 50
 
 
+def compare_link(tools: list[Tool], query: FinderQuery) -> str:
+    """These tools compared: at the finder's volume (their costs, the pick named), if it has
+    one, else their comparison page."""
+    pair = canonical_pair([tool.slug for tool in tools])
+    if not query.has_volume:
+        return reverse("tools:compare", args=[pair])
+    volume = {name: query.params().get(name, "0") for name in ("input_tokens", "output_tokens")}
+    return f"{reverse('tools:compare_cost', args=[pair])}?{urlencode(volume)}"
+
+
 @require_safe
 @public_page(params=ALL_PARAMS)
 def model_finder(request: HttpRequest) -> Page:
@@ -582,13 +592,18 @@ def model_finder(request: HttpRequest) -> Page:
         requested_page(request)
     )
     models = list(page.object_list)
+    cheapest = [tool for tool in models if tool.model_spec.has_prices][:COMPARE_AT_MOST]
+    if request.GET.get("go") == "compare" and len(cheapest) > 1 and not problems:
+        # The form's second button: straight to the cheapest that fit, compared at this volume.
+        return redirect(compare_link(cheapest, query))
     context = {
         "query": query,
         "problems": problems,
         "page": page,
         "models": models,
         "answer": finder_answer(query, models) if page.number == 1 else "",
-        "cheapest": [tool for tool in models if tool.model_spec.has_prices][:COMPARE_AT_MOST],
+        "cheapest": cheapest,
+        "cheapest_link": compare_link(cheapest, query) if len(cheapest) > 1 else "",
         "sorts": FINDER_SORTS.items(),
         "modalities": FINDER_MODALITIES,
         "contexts": [(compact_tokens(size), tokens(size)) for size in FINDER_CONTEXTS if size],

@@ -183,13 +183,37 @@ def test_the_cheapest_four_link_leads_to_their_costs(client, catalogue):
     response = client.get(
         URL, {"tool_calling": "yes", "input_tokens": "50M", "output_tokens": "10M"}
     )
-    link = re.search(r'href="(/compare/\?[^"]+)">Compare the 4 cheapest', response.content.decode())
-    assert link
-    target = client.get(link.group(1).replace("&amp;", "&"))
-    assert (
-        target.status_code == 302
-        and "/cost/?input_tokens=50M&output_tokens=10M" in target["Location"]
+    link = re.search(r'href="(/compare/[^"]+)">Compare the 4 cheapest', response.content.decode())
+    # The four cheapest with a published price (Llama Zero's $0/$0 is none), at the volume.
+    assert link.group(1).replace("&amp;", "&") == (
+        "/compare/claude-sonnet-vs-flash-cheap-vs-gpt-big-vs-small-ctx/cost/"
+        "?input_tokens=50M&output_tokens=10M"
     )
+
+
+def test_the_forms_compare_button_goes_straight_to_the_cheapest_at_that_volume(client, catalogue):
+    """Home -> a job -> two volumes -> "Compare the 4 cheapest": the comparison, pick named."""
+    response = client.get(
+        URL,
+        {
+            "tool_calling": "yes",
+            "min_context": "200K",
+            "input_tokens": "50M",
+            "output_tokens": "10M",
+            "go": "compare",
+        },
+    )
+    assert response.status_code == 302
+    # 200K+ with tool calling and a price: Flash Cheap ($40), Claude Sonnet ($300), GPT Big.
+    assert response["Location"] == (
+        "/compare/claude-sonnet-vs-flash-cheap-vs-gpt-big/cost/?input_tokens=50M&output_tokens=10M"
+    )
+    page = client.get(response["Location"])
+    assert "The pick for this traffic: Flash Cheap, $40 a month" in text_of(page)
+    # Without a volume, the comparison page itself; a value it could not read stays on the form.
+    plain = client.get(URL, {"min_context": "1M", "go": "compare"})
+    assert plain["Location"] == "/compare/claude-sonnet-vs-flash-cheap-vs-gpt-big-vs-no-tools/"
+    assert client.get(URL, {"min_context": "lots", "go": "compare"}).status_code == 200
 
 
 def test_the_job_links_on_home_and_the_finder_fill_the_use(client, catalogue):
