@@ -113,7 +113,7 @@ def home(request: HttpRequest) -> Page:
     categories: dict[Category, list[Tool]] = {}
     for tool in shelved:
         categories.setdefault(tool.category, []).append(tool)
-    featured = [pair for group in categories.values() for pair in combinations(group[:3], 2)]
+    popular = popular_comparisons(6)
     # The panel's favourites of each category, and a link to the rest: with hundreds of
     # tools, listing every one made home 124 KB of HTML.
     shelves = {
@@ -131,9 +131,9 @@ def home(request: HttpRequest) -> Page:
         "picker_tools": sorted(
             best.only("name", "slug")[:PICKER_SUGGESTIONS], key=lambda tool: tool.name.lower()
         ),
-        "featured": featured[:8],
+        "featured": featured_pairs(categories.values(), popular)[:8],
         "latest": list(latest),
-        "popular": popular_comparisons(6),
+        "popular": popular,
         "jobs": finder_jobs(),
     }
     return Page(
@@ -141,6 +141,45 @@ def home(request: HttpRequest) -> Page:
         context,
         [keys.TOOLS, keys.PANEL, keys.TALLIES, keys.POPULAR, keys.METHOD],
     )
+
+
+def featured_by_category(shown: list[list[Tool]]) -> dict[Category, list[tuple[Tool, Tool]]]:
+    """The featured comparisons of each category (as on the home page), by category."""
+    in_category = Window(
+        RowNumber(), partition_by=F("category_id"), order_by=[*BY_PANEL, F("name").asc()]
+    )
+    shelved = list(
+        Tool.objects.published()
+        .for_cards()
+        .annotate(place=in_category)
+        .filter(place__lte=3)
+        .order_by("category__order", "category__name", "place")
+    )
+    groups: dict[Category, list[Tool]] = {}
+    for tool in shelved:
+        groups.setdefault(tool.category, []).append(tool)
+    found = {}
+    for category, group in groups.items():
+        if pairs := featured_pairs([group], shown):
+            found[category] = pairs
+            shown = [*shown, *([first, second] for first, second in pairs)]
+    return found
+
+
+def featured_pairs(shelves, shown: list[list[Tool]] = ()) -> list[tuple[Tool, Tool]]:
+    """Each category's best three paired, for "featured comparisons": never two tools the panel
+    has not reviewed (their figures are the model finder's business), never a pair already
+    shown (in popular comparisons), never one pair twice."""
+    seen = {frozenset(tool.pk for tool in group) for group in shown}
+    pairs = []
+    for group in shelves:
+        for first, second in combinations(group[:3], 2):
+            key = frozenset((first.pk, second.pk))
+            if key in seen or not (first.panel.reviewed or second.panel.reviewed):
+                continue
+            seen.add(key)
+            pairs.append((first, second))
+    return pairs
 
 
 def finder_jobs() -> list:
@@ -202,11 +241,16 @@ def compare_picker(request: HttpRequest) -> HttpResponse:
         best.only("name", "slug")[:PICKER_SUGGESTIONS], key=lambda tool: tool.name.lower()
     )
     selected = [*wanted, "", ""][:2]
+    popular = popular_comparisons(6)
     context = {
         "picker_tools": picker_tools,
         "error": error,
         "did_you_mean": did_you_mean,
         "selected": selected,
+        # Ways in beside the form: what others compare, the panel's pairs by category, jobs.
+        "popular": popular,
+        "featured": featured_by_category(popular),
+        "jobs": finder_jobs(),
     }
     return render(request, "tools/compare_picker.html", context, status=400 if error else 200)
 

@@ -32,3 +32,9 @@ def compare_url(*tools) -> str:
 def compare_href(tools) -> str:
     """`{{ group|compare_href }}`: compare_url for a list of tools."""
     return compare_url(*tools)
+
+
+@register.filter
+def pair_with(first, second) -> list:
+    """`{{ a|pair_with:b }}`: the two as a group, for templates that take one."""
+    return [first, second]
