@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.sessions.models import Session
 
@@ -74,3 +76,25 @@ def test_the_page_shows_a_new_bookmark_after_the_visitors_state_was_cached(clien
     client.post(URL, {"action": "remove"})
     content = client.get("/tools/code-llama-4/").content.decode()
     assert 'value="add" aria-pressed="false"' in content
+
+
+def test_two_to_four_bookmarks_can_be_compared_from_the_bookmarks_page(client, tool):
+    others = [
+        ToolFactory(name=f"Saved {n}", slug=f"saved-{n}", entry_price="$9/mo") for n in range(4)
+    ]
+    for saved in [tool, *others]:
+        client.post(f"/tools/{saved.slug}/bookmark/", {"action": "add"})
+    content = client.get("/bookmarks/").content.decode()
+    assert "Compare your bookmarks" in content
+    # The newest four are ticked; five can be shown but not compared at once.
+    ticked = re.findall(r'name="t" value="([^"]+)" checked', content)
+    assert ticked == ["saved-3", "saved-2", "saved-1", "saved-0"]
+    assert "$9/mo" in content
+    response = client.get("/compare/", {"t": ticked[:2]})
+    assert response.status_code == 302
+    assert response["Location"] == "/compare/saved-2-vs-saved-3/"
+
+
+def test_one_bookmark_offers_nothing_to_compare(client, tool):
+    client.post(URL, {"action": "add"})
+    assert "Compare your bookmarks" not in client.get("/bookmarks/").content.decode()
