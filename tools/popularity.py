@@ -113,7 +113,10 @@ def popular_comparisons(limit: int, *, category_id: int | None = None) -> list[l
     slugs = {slug for pair in pairs for slug in pair.split(SEPARATOR)}
     tools = {
         tool.slug: tool
-        for tool in Tool.objects.published().with_panel_summary().filter(slug__in=slugs)
+        for tool in Tool.objects.published()
+        .with_panel_summary()
+        .select_related("model_spec")
+        .filter(slug__in=slugs)
     }
     found = []
     for pair in pairs:

@@ -151,6 +151,7 @@ def featured_by_category(shown: list[list[Tool]]) -> dict[Category, list[tuple[T
     shelved = list(
         Tool.objects.published()
         .for_cards()
+        .select_related("model_spec")
         .annotate(place=in_category)
         .filter(place__lte=3)
         .order_by("category__order", "category__name", "place")
