@@ -696,7 +696,7 @@ def find_tools(text: str, limit: int, order: tuple = SEARCH_ORDER) -> tuple[list
     words matched as typed)."""
     if not search_words(text):
         return [], ""
-    published = Tool.objects.published()
+    published = Tool.objects.published().select_related("model_spec")
     found = list(published.search(text).for_cards().order_by(*order)[:limit])
     if found:
         return found, ""

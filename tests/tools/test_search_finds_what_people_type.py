@@ -266,3 +266,19 @@ def test_the_search_uses_the_index_at_5000_tools(db, developer_tools):
         f"{milliseconds(indexed)} ms through the index"
     )
     assert milliseconds(chosen) < 50 and milliseconds(indexed) < 50
+
+
+def test_header_suggestions_forgive_typos_name_kind_and_maker_and_offer_the_comparison(
+    client, demo
+):
+    fragment = client.get("/search/suggest/", {"q": "gtp"}, headers={"HX-Request": "true"})
+    content = fragment.content.decode()
+    assert "Showing results for “gpt”" in content
+    assert 'GPT-5.5<span class="muted small"> · model by OpenAI</span>' in content
+    cursor = client.get("/search/suggest/", {"q": "curs"}, headers={"HX-Request": "true"})
+    assert 'Cursor<span class="muted small"> · tool by ' in cursor.content.decode()
+    both = client.get(
+        "/search/suggest/", {"q": "cursr vs windsurf"}, headers={"HX-Request": "true"}
+    )
+    first = re.search(r"<li><a href=\"([^\"]+)\"><strong>([^<]+)</strong>", both.content.decode())
+    assert first.groups() == ("/compare/cursor-vs-windsurf/", "Compare Cursor vs Windsurf")
