@@ -248,6 +248,9 @@ def test_at_5000_tools_and_every_first_party_model_model_pages_keep_their_budget
             "/models/?tool_calling=yes&reasoning=yes&open_weights=yes&reads=image"
             "&min_context=100K&max_output=50&max_input=10&sort=context&page=2"
         ),
+        "search": "/search/?q=sonnet",
+        "search, a typo": "/search/?q=claud+sonet",
+        "search, a family on each side": "/search/?q=sonnet+vs+gpt",
         "cost of four": (
             "/compare/claude-sonnet-4-6-vs-deepseek-v4-flash-vs-gpt-5-5-vs-"
             "llama-3-3-70b-instruct/cost/?input_tokens=50M&output_tokens=10M"
