@@ -34,7 +34,7 @@ DEMO_MODELS := openai/gpt-5.5 openai/gpt-5.4-mini openai/gpt-5.4-nano openai/gpt
   llama/llama-3.3-70b-instruct alibaba/qwen3.6-plus alibaba/qwen3.6-max-preview
 
 demo: migrate
-	$(BIN)/python manage.py loaddata demo trust_demo
+	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py import_models_dev --publish $(addprefix --model ,$(DEMO_MODELS))
 	@# A first revision of each demo tool and review, so the admin's History has a baseline to
 	@# compare edits with (skipped once any exists).
