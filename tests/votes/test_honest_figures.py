@@ -147,3 +147,17 @@ def test_the_sql_bound_equals_the_python_one():
     annotated = Tool.objects.with_community_tally().annotate(bound=wilson_expression())
     assert annotated.get(pk=tool.pk).bound == pytest.approx(wilson_lower_bound(17, 25))
     assert CommunityTally(17, 8).lower_bound == pytest.approx(wilson_lower_bound(17, 25))
+
+
+def test_an_all_ship_meter_has_no_skip_coloured_frame(client, settings):
+    """At 100% ship the meter's track is the fill's colour: no red edge shows round the green."""
+    settings.COMMUNITY_MINIMUM_VOTES = 2
+    tool = ToolFactory(slug="all-ship")
+    other = ToolFactory(slug="half-ship")
+    for _ in range(2):
+        VoteFactory(tool=tool, value="ship")
+    VoteFactory(tool=other, value="ship")
+    VoteFactory(tool=other, value="skip")
+    content = client.get("/compare/all-ship-vs-half-ship/").content.decode()
+    assert '<meter class="split split--all-ship" min="0" max="100" value="100"' in content
+    assert '<meter class="split" min="0" max="100" value="50"' in content
