@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import router, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportExportMixin
@@ -64,3 +65,13 @@ class CatalogueImportExport(ImportExportMixin):
         )
         info = (self.opts.app_label, self.opts.model_name)
         return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*info)))
+
+
+class AtomicRevert:
+    """History -> Revert in one transaction, as Django's own change form saves: the revert goes
+    through the same form as an edit (stale-form check, verdict reasons), whose row lock needs
+    one (simple-history's view runs outside any)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)

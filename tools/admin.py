@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import (
+    AtomicRevert,
     CatalogueImportExport,
     DeletedOnlyBySuperusers,
     NoBulkDeleteUnlessSuperuser,
@@ -229,7 +230,9 @@ class CategoryAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
 
 
 @admin.register(Tool)
-class ToolAdmin(NoBulkDeleteUnlessSuperuser, CatalogueImportExport, SimpleHistoryAdmin):
+class ToolAdmin(
+    AtomicRevert, NoBulkDeleteUnlessSuperuser, CatalogueImportExport, SimpleHistoryAdmin
+):
     resource_classes = [ToolResource]
     form = ToolForm
     inlines = [ReviewInline, FactCheckInline, ModelSpecInline]
@@ -411,7 +414,7 @@ class ReviewAdminForm(ReviewForm, StaleFormCheck):
 
 
 @admin.register(Review)
-class ReviewAdmin(DeletedOnlyBySuperusers, CatalogueImportExport, SimpleHistoryAdmin):
+class ReviewAdmin(AtomicRevert, DeletedOnlyBySuperusers, CatalogueImportExport, SimpleHistoryAdmin):
     """A review alone; retired by making it a draft (only superusers delete)."""
 
     resource_classes = [ReviewResource]

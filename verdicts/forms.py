@@ -29,21 +29,28 @@ class ReviewForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        review = self.instance
+        # Against the stored row, not the form's instance: a revert (History) builds the form
+        # on the old version, which would make the flip back look like no change at all.
+        stored = (
+            Review.objects.filter(pk=self.instance.pk).values("score", "verdict", "status").first()
+            if self.instance.pk
+            else None
+        )
         if (
-            review.pk
-            and review.status != Status.DRAFT
+            stored is not None
+            and stored["status"] != Status.DRAFT
             and cleaned.get("score") is not None
             and cleaned.get("verdict")
             and change_needs_reason(
-                review.score, review.verdict, cleaned["score"], cleaned["verdict"]
+                stored["score"], stored["verdict"], cleaned["score"], cleaned["verdict"]
             )
             and not (cleaned.get("reason") or "").strip()
         ):
             self.add_error(
                 "reason",
-                f"Say why: this changes a published verdict ({review.score} {review.verdict} → "
-                f"{cleaned['score']} {cleaned['verdict']}), and readers see the reason.",
+                f"Say why: this changes a published verdict ({stored['score']} "
+                f"{stored['verdict']} → {cleaned['score']} {cleaned['verdict']}), and readers "
+                "see the reason.",
             )
         return cleaned
 

@@ -138,6 +138,12 @@ class Review(Publishable):
         self.clean_publishing()
 
     def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and getattr(self, "_loaded", None) is None:
+            # Built rather than loaded (a History revert builds the old version): compare with
+            # the stored row, so a flip back is recorded like any other.
+            self._loaded = (
+                type(self).objects.filter(pk=self.pk).values("score", "verdict", "status").first()
+            )
         before = getattr(self, "_loaded", None)
         record = self.pk is not None and self.needs_reason() and before["status"] != Status.DRAFT
         super().save(*args, **kwargs)
