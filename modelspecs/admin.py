@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from modelspecs.method import record_method_version
+from modelspecs.method import SNAPSHOT_FIELDS, record_method_version
 from modelspecs.models import ModelSpec, PickMethod, Use
 
 
@@ -43,20 +43,8 @@ class UseForm(forms.ModelForm):
 
     class Meta:
         model = Use
-        fields = [
-            "label",
-            "slug",
-            "volume_label",
-            "order",
-            "is_active",
-            "needs_tool_calling",
-            "needs_reasoning",
-            "needs_open_weights",
-            "min_context",
-            "needs_inputs",
-            "input_tokens",
-            "output_tokens",
-        ]
+        # What a pick reads (a version keeps the same), and whether the use is offered.
+        fields = [*SNAPSHOT_FIELDS, "is_active"]
 
 
 @admin.register(Use)

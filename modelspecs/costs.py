@@ -28,6 +28,18 @@ def monthly_cost(*, input_tokens: int, output_tokens: int, input_price, output_p
     return exact.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def percent_less(cheaper: Decimal, dearer: Decimal) -> int:
+    """How much less `cheaper` costs than `dearer`, in whole percent (halves up)."""
+    return int((((dearer - cheaper) * 100) / dearer).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def percent_more(dearer: Decimal, cheaper: Decimal) -> int | None:
+    """How much more `dearer` costs than `cheaper`, in whole percent; None from a zero base."""
+    if cheaper == 0:
+        return None
+    return int((((dearer - cheaper) * 100) / cheaper).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 MULTIPLIERS = {
     "": 1,
     "k": 1_000,
@@ -127,6 +139,13 @@ class CostForm(forms.Form):
             *((slug, use_label(use)) for slug, use in self.uses.items()),
         ]
         self.fields["preset"].error_messages["invalid_choice"] = "Pick a typical use from the list."
+        if (
+            self.is_bound
+            and self.data.get("apply") == "use"
+            and self.data.get("preset") in self.uses
+        ):
+            # The use's own counts replace whatever was typed, even what could not be read.
+            self.data = {key: self.data.get(key) for key in ("preset", "apply")}
 
     def clean(self) -> dict:
         data = super().clean()
@@ -224,7 +243,7 @@ class Estimate:
         if cheapest.dollars == next_one.dollars:
             return "They cost the same for this traffic."
         saving = next_one.dollars - cheapest.dollars
-        share = (saving * 100 / next_one.dollars).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        share = percent_less(cheapest.dollars, next_one.dollars)
         return (
             f"{cheapest.tool.name} is cheaper: ${saving:,.2f} a month less than "
             f"{next_one.tool.name} ({share}% less)."
@@ -255,8 +274,5 @@ def estimate_costs(tools: list, *, input_tokens: int, output_tokens: int) -> Est
             cheapest[0].is_cheapest = True
         for cost in priced[1:]:
             cost.more = cost.dollars - lowest
-            if lowest:
-                cost.more_percent = int(
-                    (cost.more * 100 / lowest).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-                )
+            cost.more_percent = percent_more(cost.dollars, lowest)
     return Estimate(input_tokens, output_tokens, costs)

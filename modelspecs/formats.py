@@ -17,6 +17,11 @@ def dollars(value: Decimal | None) -> str:
     return f"${value:,.{places}f}"
 
 
+def in_words(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def tokens(count: int | None) -> str:
     """A token count to three figures at most: "400K", "1.05M", "2B", "512"."""
     if count is None:

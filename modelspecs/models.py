@@ -26,6 +26,14 @@ PRICE = {
 }
 
 
+# The abilities a job may need and a model may have: ModelSpec's field, and it in words.
+ABILITIES = (
+    ("tool_calling", "tool calling"),
+    ("reasoning", "reasoning"),
+    ("open_weights", "open weights"),
+)
+
+
 class ModelSpec(models.Model):
     """A tool's model facts. Only imports write them: editors' text stays on the tool."""
 

@@ -20,11 +20,11 @@ new version of the method can be checked against the old one over every comparis
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from modelspecs.costs import monthly_cost
-from modelspecs.formats import money, tokens
-from modelspecs.models import ModelSpec, Use, spec_of
+from modelspecs.costs import monthly_cost, percent_less
+from modelspecs.formats import in_words, money, tokens
+from modelspecs.models import ABILITIES, ModelSpec, Use, spec_of
 
 # Bump with a changelog line in PickMethod when the rules above change.
 RULES_VERSION = 1
@@ -44,15 +44,7 @@ def is_priced(spec: ModelSpec | None) -> bool:
 
 def requirements(use: Use) -> list[str]:
     """What a model needs for this use, in words: ["tool calling", "200K+ context"]."""
-    needs = [
-        name
-        for name, needed in (
-            ("tool calling", use.needs_tool_calling),
-            ("reasoning", use.needs_reasoning),
-            ("open weights", use.needs_open_weights),
-        )
-        if needed
-    ]
+    needs = [words for field, words in ABILITIES if getattr(use, f"needs_{field}")]
     if use.min_context:
         needs.append(f"{tokens(use.min_context)}+ context")
     if use.needs_inputs:
@@ -70,13 +62,9 @@ def shortfalls(spec: ModelSpec | None, use: Use) -> list[str]:
     if spec is None:
         return ["no model figures"]
     missing = [
-        reason
-        for reason, fails in (
-            ("no tool calling", use.needs_tool_calling and not spec.tool_calling),
-            ("no reasoning", use.needs_reasoning and not spec.reasoning),
-            ("weights not open", use.needs_open_weights and not spec.open_weights),
-        )
-        if fails
+        f"no {words}"
+        for field, words in ABILITIES
+        if getattr(use, f"needs_{field}") and not getattr(spec, field)
     ]
     if use.min_context:
         if spec.context_window is None:
@@ -149,29 +137,13 @@ class UsePick:
         unpriced = [s.tool.name for s in self.standings if s.qualifies and s.cost is None]
         if unpriced:
             has = "has" if len(unpriced) == 1 else "have"
-            parts.append(f"{_names(unpriced)} {has} no published price.")
+            parts.append(f"{in_words(unpriced)} {has} no published price.")
         for standing in self.standings:
             if not standing.qualifies:
                 parts.append(
                     f"{standing.tool.name} does not qualify: {'; '.join(standing.shortfalls)}."
                 )
         return " ".join(parts)
-
-
-def percent_less(cheaper: Decimal, dearer: Decimal) -> int:
-    """How much less `cheaper` costs than `dearer`, in whole percent (halves up)."""
-    return int((((dearer - cheaper) * 100) / dearer).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def percent_more(dearer: Decimal, cheaper: Decimal) -> int | None:
-    """How much more `dearer` costs than `cheaper`, in whole percent; None from a zero base."""
-    if cheaper == 0:
-        return None
-    return int((((dearer - cheaper) * 100) / cheaper).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def standing(tool, use: Use) -> Standing:
@@ -254,7 +226,7 @@ def context_line(tools: list) -> str:
     (largest, size), (_, second) = sized[0], sized[1]
     if is_tie(size, second):
         level = [tool.name for tool, other in sized if is_tie(size, other)]
-        return f"Context: about the same for {_names(level)} ({tokens(size)} tokens)."
+        return f"Context: about the same for {in_words(level)} ({tokens(size)} tokens)."
     return f"Largest context: {largest.name} ({tokens(size)} tokens)."
 
 

@@ -19,10 +19,10 @@ from urllib.parse import urlencode
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, QuerySet, Value, When
 from django.http import QueryDict
 
-from modelspecs.costs import CENT, TokenCountError, compact_tokens, parse_tokens
+from modelspecs.costs import CENT, TokenCountError, compact_tokens, parse_tokens, percent_more
 from modelspecs.formats import money, tokens
-from modelspecs.models import Use
-from modelspecs.picks import is_tie, percent_more
+from modelspecs.models import ABILITIES, Use
+from modelspecs.picks import is_tie
 from tools.models import Tool
 
 MAX_MONEY = Decimal(100_000)
@@ -92,9 +92,7 @@ class FinderQuery:
 
         reads = params.get("reads", "")
         query = cls(
-            tool_calling=flag("tool_calling"),
-            reasoning=flag("reasoning"),
-            open_weights=flag("open_weights"),
+            **{field: flag(field) for field, _ in ABILITIES},
             reads=reads if reads in MODALITIES else "",
             min_context=typed(
                 "min_context", _count, "Minimum context: a number of tokens, like 200K or 1M."
@@ -119,9 +117,7 @@ class FinderQuery:
     @classmethod
     def for_use(cls, use: Use) -> FinderQuery:
         return cls(
-            tool_calling=use.needs_tool_calling,
-            reasoning=use.needs_reasoning,
-            open_weights=use.needs_open_weights,
+            **{field: getattr(use, f"needs_{field}") for field, _ in ABILITIES},
             reads=next((kind for kind in use.needs_inputs if kind in MODALITIES), ""),
             min_context=use.min_context,
             input_tokens=use.input_tokens,
@@ -136,15 +132,7 @@ class FinderQuery:
     @property
     def needs(self) -> list[str]:
         """The job's requirements in words, for the answer sentence."""
-        found = [
-            name
-            for name, wanted in (
-                ("tool calling", self.tool_calling),
-                ("reasoning", self.reasoning),
-                ("open weights", self.open_weights),
-            )
-            if wanted
-        ]
+        found = [words for field, words in ABILITIES if getattr(self, field)]
         if self.reads:
             found.append(f"reads {self.reads}")
         if self.min_context:
@@ -212,13 +200,9 @@ class FinderQuery:
                 ),
             )
         )
-        for name, wanted in (
-            ("tool_calling", self.tool_calling),
-            ("reasoning", self.reasoning),
-            ("open_weights", self.open_weights),
-        ):
-            if wanted:
-                models = models.filter(**{f"model_spec__{name}": True})
+        for field, _ in ABILITIES:
+            if getattr(self, field):
+                models = models.filter(**{f"model_spec__{field}": True})
         if self.reads:
             models = models.filter(model_spec__input_modalities__contains=[self.reads])
         if self.min_context:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from modelspecs.formats import in_words
 from tools.compare import ScorecardRow
 from tools.models import Tool
 from verdicts.panel import SHIP, SKIP, SPLIT
@@ -32,8 +33,7 @@ class Verdict:
 
 
 def _names(tools: list[Tool]) -> str:
-    names = [tool.name for tool in tools]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return in_words([tool.name for tool in tools])
 
 
 def _ship_count(tool: Tool) -> str:
@@ -151,12 +151,8 @@ def figures_agreement(pick: Tool | None, numbers) -> str:
         else:
             others.setdefault(use_pick.pick.name, []).append(label)
     if others:
-        costs_less = "; ".join(f"{name} for {_labels(labels)}" for name, labels in others.items())
+        costs_less = "; ".join(f"{name} for {in_words(labels)}" for name, labels in others.items())
         return f"The figures disagree: by price, the pick is {costs_less}."
     if agreeing:
-        return f"The figures agree: {pick.name} is also the pick by price for {_labels(agreeing)}."
+        return f"The figures agree: {pick.name} is also the pick by price for {in_words(agreeing)}."
     return ""
-
-
-def _labels(labels: list[str]) -> str:
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]

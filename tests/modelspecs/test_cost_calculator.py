@@ -91,6 +91,12 @@ def test_asking_for_the_use_replaces_what_was_typed():
     )
 
 
+def test_asking_for_the_use_replaces_even_counts_it_could_not_read():
+    found = form(preset="chat", input_tokens="zz", output_tokens="-4", apply="use")
+    assert found.errors == {}
+    assert (found.shown_input, found.shown_output) == ("1B", "300M")
+
+
 @pytest.mark.parametrize(
     ("typed", "count"),
     [
