@@ -289,6 +289,9 @@ COMMUNITY_MINIMUM_VOTES = envint("COMMUNITY_MINIMUM_VOTES", 10)
 # A published review's verdict flip, or a score change of this many points or more, needs a
 # reason from the editor; it is shown in the tool's public verdict history.
 VERDICT_REASON_SCORE_CHANGE = envint("VERDICT_REASON_SCORE_CHANGE", 10)
+# An editor counts as having a change form open for this long after the page last checked in
+# (it does every minute while open): the form names them to colleagues who open it too.
+EDITOR_PRESENCE_SECONDS = envint("EDITOR_PRESENCE_SECONDS", 180)
 
 # Per-IP and per-visitor limits on state-changing endpoints (django-ratelimit rate strings).
 RATE_LIMITS = {

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 from import_export import resources, widgets
+from import_export.fields import Field
 from import_export.formats.base_formats import CSV, JSON
+
+from core.history import saves_since, when
 
 # The file formats editors export and import, in the admin and from the command line.
 FORMATS = [CSV, JSON]
@@ -78,6 +81,13 @@ class CatalogueResource(resources.ModelResource):
     # model keeps only as a table constraint, which Django reports away from the field.
     field_checks: dict[str, list[Callable]] = {}
 
+    # When the row was last saved, as exported. A row that would change an object saved after
+    # that (a colleague's edit made since the export) is refused, naming who changed what,
+    # unless the file has an `overwrite` column saying 1 on that row. Never imported itself.
+    updated_at = Field(
+        attribute="updated_at", column_name="updated_at", readonly=True, widget=IsoDateTimeWidget()
+    )
+
     class Meta:
         clean_model_instances = True
         skip_unchanged = True
@@ -124,10 +134,15 @@ class CatalogueResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs) -> None:
         errors: dict[str, list] = {}
+        imported = [f for f in self.get_import_fields() if f.column_name in row]
+        before = [f.get_value(instance) for f in imported] if instance.pk else []
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        changes = instance.pk and before != [f.get_value(instance) for f in imported]
+        if changes and (stale := self.changed_since_export(instance, row)):
+            errors.setdefault(NON_FIELD_ERRORS, []).append(stale)
         for name, checks in self.field_checks.items():
             if name in errors or self.fields[name].column_name not in row:
                 continue
@@ -136,5 +151,37 @@ class CatalogueResource(resources.ModelResource):
                     check(getattr(instance, name))
                 except ValidationError as error:
                     errors.setdefault(name, []).extend(error.messages)
+        if not errors:
+            for name, messages in self.check_row(instance, row).items():
+                errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
+
+    def check_row(self, instance, row) -> dict[str, list[str]]:
+        """Errors of a row beyond its fields' values, by field (an app's own rules)."""
+        return {}
+
+    def changed_since_export(self, instance, row) -> str:
+        """Why this row may not overwrite `instance` (saved after the file was exported), or ""."""
+        exported_text = str(row.get(self.fields["updated_at"].column_name) or "").strip()
+        overwrite = str(row.get("overwrite") or "").strip().lower() in ("1", "true", "yes")
+        if not exported_text or overwrite or instance.updated_at is None:
+            return ""
+        try:
+            exported = IsoDateTimeWidget().clean(exported_text)
+        except ValueError as error:
+            return f"updated_at: {error}"
+        if instance.updated_at <= exported:
+            return ""
+        history = getattr(type(instance), "history", None)
+        saves = (
+            saves_since(history.filter(**{instance._meta.pk.attname: instance.pk}), exported)
+            if history
+            else []
+        )
+        return (
+            f"Not imported: this was changed after the file was exported ({when(exported)}): "
+            + ("; ".join(saves) if saves else f"saved {when(instance.updated_at)}")
+            + ". Export again and redo this row, or add an “overwrite” column with 1 on it "
+            "to replace their change."
+        )

@@ -18,8 +18,10 @@ from core.admin import (
     AtomicRevert,
     CatalogueImportExport,
     DeletedOnlyBySuperusers,
+    KeepsEveryonesWork,
     NoBulkDeleteUnlessSuperuser,
 )
+from core.merging import MergesConcurrentEdits
 from core.publishing import Status
 from modelspecs.admin import ModelSpecInline
 from tools.compare import canonical_pair
@@ -40,8 +42,9 @@ def active_reviewers(request: HttpRequest) -> list[Reviewer]:
     return request._active_reviewers
 
 
-class StaleFormCheck(forms.ModelForm):
-    """Refuses a save from a form opened before someone else's save (tools/editing.py)."""
+class StaleFormCheck(MergesConcurrentEdits):
+    """Merges or refuses a save from a form opened before someone else's save (core/merging.py),
+    naming who changed what since (tools/editing.py)."""
 
     opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -53,37 +56,29 @@ class StaleFormCheck(forms.ModelForm):
     def conflicts(self, opened) -> list[str]:
         raise NotImplementedError
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        self.check_not_stale()
-        return cleaned
-
-    def check_not_stale(self) -> None:
-        if self.instance.pk is None:
-            return
+    def changed_elsewhere(self) -> list[str]:
         opened = parse_stamp(self.data.get(self.add_prefix("opened_at")))
-        self.lock()
-        found = (
-            ["the form does not say when it was opened"]
-            if opened is None
-            else self.conflicts(opened)
+        if opened is None:
+            return ["the form does not say when it was opened"]
+        return self.conflicts(opened)
+
+    def refusal_message(self, merge, elsewhere: list[str]):
+        # Shown again merged and with a new time: saving once more is a choice made knowing
+        # what changed, and overwrites only the fields this editor changed.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("opened_at")] = now_stamp()
+        if merge.gone or not elsewhere:
+            return super().refusal_message(merge, elsewhere)
+        return format_html(
+            "Not saved: this was changed after you opened it. {} Their changes are now on the "
+            "form{}; your other input is as you left it. Check it, then save again.",
+            format_html(
+                "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((line,) for line in elsewhere))
+            ),
+            "; where you both changed a field, both versions are shown under it"
+            if merge.clashes
+            else "",
         )
-        if found:
-            # Shown again with the editor's input and a new time: saving once more after
-            # merging is a deliberate choice, made knowing what changed.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("opened_at")] = now_stamp()
-            raise ValidationError(
-                format_html(
-                    "Not saved: this was changed after you opened it. {} Your input is still "
-                    "below: compare it with the changes, then save again.",
-                    format_html(
-                        "<ul>{}</ul>",
-                        format_html_join("", "<li>{}</li>", ((line,) for line in found)),
-                    ),
-                ),
-                code="stale",
-            )
 
 
 class ScheduleForm(forms.Form):
@@ -151,7 +146,7 @@ class ReviewInline(DeletedOnlyBySuperusers, admin.StackedInline):
     model = Review
     form = ReviewForm
     formset = PanelFormSet
-    fields = ("reviewer", "score", "verdict", "body", "status", "published_at", "reason")
+    fields = ReviewForm.Meta.fields
     extra = 0
     min_num = 0
 
@@ -231,7 +226,11 @@ class CategoryAdmin(NoBulkDeleteUnlessSuperuser, admin.ModelAdmin):
 
 @admin.register(Tool)
 class ToolAdmin(
-    AtomicRevert, NoBulkDeleteUnlessSuperuser, CatalogueImportExport, SimpleHistoryAdmin
+    KeepsEveryonesWork,
+    AtomicRevert,
+    NoBulkDeleteUnlessSuperuser,
+    CatalogueImportExport,
+    SimpleHistoryAdmin,
 ):
     resource_classes = [ToolResource]
     form = ToolForm
@@ -414,7 +413,13 @@ class ReviewAdminForm(ReviewForm, StaleFormCheck):
 
 
 @admin.register(Review)
-class ReviewAdmin(AtomicRevert, DeletedOnlyBySuperusers, CatalogueImportExport, SimpleHistoryAdmin):
+class ReviewAdmin(
+    KeepsEveryonesWork,
+    AtomicRevert,
+    DeletedOnlyBySuperusers,
+    CatalogueImportExport,
+    SimpleHistoryAdmin,
+):
     """A review alone; retired by making it a draft (only superusers delete)."""
 
     resource_classes = [ReviewResource]

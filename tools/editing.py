@@ -15,8 +15,8 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 
+from core.history import saves_since, what, when, who
 from tools.models import Tool
 from verdicts.models import Review
 
@@ -40,51 +40,20 @@ def lock_tool(tool_pk: int) -> None:
     list(Tool.objects.select_for_update().filter(pk=tool_pk).values_list("pk", flat=True))
 
 
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j M Y, H:i:s")
-
-
-def _who(record) -> str:
-    user = record.history_user
-    return user.get_username() if user is not None else "someone (outside the admin)"
-
-
-def _what(record) -> str:
-    if record.history_type == "+":
-        return "added it"
-    if record.history_type == "-":
-        return "deleted it"
-    previous = record.prev_record
-    if previous is None:
-        return "changed it"
-    delta = record.diff_against(previous, foreign_keys_are_objs=False)
-    fields = [
-        f"{record.instance._meta.get_field(change.field).verbose_name} "
-        f"{change.old!s:.40} → {change.new!s:.40}"
-        for change in delta.changes
-    ]
-    return "changed " + "; ".join(fields) if fields else "saved it without changes"
-
-
 def changes_since(tool_pk: int, opened: datetime, *, review_pk: int | None = None) -> list[str]:
     """What was saved to the tool or its reviews (or one review) after `opened`, described."""
     lines = []
     review_filter = Q(tool_id=tool_pk) if review_pk is None else Q(id=review_pk)
     if review_pk is None:
-        for record in (
-            Tool.history.filter(id=tool_pk, history_date__gt=opened)
-            .select_related("history_user")
-            .order_by("history_date")
-        ):
-            lines.append(f"{_who(record)}, {_when(record.history_date)}: the tool: {_what(record)}")
+        lines += saves_since(Tool.history.filter(id=tool_pk), opened, "the tool: ")
     for record in (
         Review.history.filter(review_filter, history_date__gt=opened)
         .select_related("history_user", "reviewer")
         .order_by("history_date")
     ):
         lines.append(
-            f"{_who(record)}, {_when(record.history_date)}: "
-            f"{record.reviewer.name}'s review: {_what(record)}"
+            f"{who(record)}, {when(record.history_date)}: "
+            f"{record.reviewer.name}'s review: {what(record)}"
         )
     if not lines:
         touched = Tool.objects.filter(pk=tool_pk, updated_at__gt=opened).exists() or (

@@ -41,6 +41,7 @@ class ToolResource(CatalogueResource):
             "release_date",
             "status",
             "published_at",
+            "updated_at",
         )
         export_order = fields
 

@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from core.merging import MergesConcurrentEdits
 from trust.models import EVERY_TOOL_FACTS, Correction, FactCheck, stale_before
 from trust.services import handle_correction, mark_checked_today
 
@@ -77,11 +78,28 @@ class MissingFactsFormSet(BaseInlineFormSet):
         super().__init__(*args, **kwargs)
 
 
+def https_first(db_field, **kwargs):
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class FactCheckForm(MergesConcurrentEdits):
+    """A fact check row on the tool form: merged, not overwritten, if a colleague re-checked
+    the fact meanwhile (core/merging.py)."""
+
+    class Meta:
+        model = FactCheck
+        fields = ("fact", "basis", "checked_on", "source_url")
+        formfield_callback = https_first
+
+
 class FactCheckInline(admin.StackedInline):
     """On the tool form: when each changing fact was last checked, where from, on whose word.
     Stacked, like the reviews: a table of four inputs is wider than a phone."""
 
     model = FactCheck
+    form = FactCheckForm
     formset = MissingFactsFormSet
     fields = ("fact", "basis", "checked_on", "source_url")
     formfield_overrides = HTTPS_FIRST

@@ -14,6 +14,8 @@ from core.publishing import Publishable, Status, live_q
 from core.validators import SLUG_HELP, slug_is_clean, slug_validator
 from verdicts.panel import SHIP, SKIP
 
+# What a save compares with to tell whether a published verdict changed (VerdictChange).
+LOADED = ("score", "verdict", "status")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'(])")
 
 
@@ -125,29 +127,50 @@ class Review(Publishable):
         review = super().from_db(db, field_names, values)
         # What the review said when loaded: a save compares against it (VerdictChange).
         loaded = dict(zip(field_names, values, strict=False))  # deferred fields are absent
-        review._loaded = {n: loaded.get(n) for n in ("score", "verdict", "status")}
+        review._loaded = {n: loaded.get(n) for n in LOADED}
         return review
 
+    def last_public(self, fields: tuple[str, ...] = LOADED) -> dict | None:
+        """The score and verdict (or `fields`) readers last saw, None if never published: the
+        stored row unless it is a draft, else its newest published revision. A verdict changed
+        while the review was a draft is a change readers see when it is published again."""
+        if self.pk is None:
+            return None
+        before = getattr(self, "_loaded", None) if fields == LOADED else None
+        if before is None:
+            before = type(self).objects.filter(pk=self.pk).values(*fields, "status").first()
+        if before is not None and before["status"] != Status.DRAFT:
+            return before
+        return (
+            type(self)
+            .history.filter(id=self.pk)
+            .exclude(status=Status.DRAFT)
+            .order_by("-history_date", "-history_id")
+            .values(*fields, "status")
+            .first()
+        )
+
+    def public_change(self) -> dict | None:
+        """What readers last saw, if saving now changes it enough to need a reason."""
+        if self.status == Status.DRAFT or self.score is None:
+            return None
+        before = self.last_public()
+        if before is None or before["score"] is None:
+            return None
+        if change_needs_reason(before["score"], before["verdict"], self.score, self.verdict):
+            return before
+        return None
+
     def needs_reason(self) -> bool:
-        before = getattr(self, "_loaded", None)
-        if not before or before["score"] is None or self.score is None:
-            return False
-        return change_needs_reason(before["score"], before["verdict"], self.score, self.verdict)
+        return self.public_change() is not None
 
     def clean(self) -> None:
         self.clean_publishing()
 
     def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and getattr(self, "_loaded", None) is None:
-            # Built rather than loaded (a History revert builds the old version): compare with
-            # the stored row, so a flip back is recorded like any other.
-            self._loaded = (
-                type(self).objects.filter(pk=self.pk).values("score", "verdict", "status").first()
-            )
-        before = getattr(self, "_loaded", None)
-        record = self.pk is not None and self.needs_reason() and before["status"] != Status.DRAFT
+        before = self.public_change()
         super().save(*args, **kwargs)
-        if record:
+        if before is not None:
             VerdictChange.objects.create(
                 review=self,
                 tool_id=self.tool_id,
@@ -159,7 +182,7 @@ class Review(Publishable):
                 reason=getattr(self, "_change_reason", "") or "",
                 changed_by=getattr(self, "_changed_by", None),
             )
-        self._loaded = {n: getattr(self, n) for n in ("score", "verdict", "status")}
+        self._loaded = {n: getattr(self, n) for n in LOADED}
 
     @property
     def lead(self) -> str:

@@ -60,13 +60,13 @@ def snapshot() -> list[tuple]:
 def test_editors_export_tools_and_reviews_as_csv_and_json(signed_in, reference_pair):
     editor = signed_in("Editors")
     tools = list(csv.DictReader(io.StringIO(export(editor, "tools_tool", CSV))))
-    assert list(tools[0]) == TOOL_HEADER
+    assert list(tools[0]) == [*TOOL_HEADER, "updated_at"]
     assert {row["slug"]: row["category"] for row in tools} == {
         "code-llama-4": "developer-tools",
         "mistral-3b": "developer-tools",
     }
     reviews = json.loads(export(editor, "verdicts_review", JSON))
-    assert list(reviews[0]) == REVIEW_HEADER
+    assert list(reviews[0]) == [*REVIEW_HEADER, "updated_at", "reason"]
     assert {(row["tool"], row["reviewer"], row["score"]) for row in reviews} >= {
         ("code-llama-4", "builder", "84"),
         ("mistral-3b", "founder", "75"),
@@ -108,7 +108,7 @@ def test_a_file_with_one_bad_row_shows_its_row_and_field_and_offers_no_import(
     before = snapshot()
     content = as_csv(
         REVIEW_HEADER,
-        review_row("code-llama-4", "builder", score="50"),
+        review_row("code-llama-4", "builder", score="80"),
         review_row("code-llama-4", "skeptic", score="101"),
     )
     first = upload(editor, "verdicts_review", "reviews.csv", content)
@@ -125,10 +125,13 @@ def test_a_file_with_one_bad_row_shows_its_row_and_field_and_offers_no_import(
 def test_the_confirmed_import_rolls_back_whole_if_a_row_fails_by_then(signed_in, reference_pair):
     """Between the dry run and the confirmation someone retires the critic a row names."""
     editor = signed_in("Editors")
+    skeptic = Review.objects.get(tool__slug="code-llama-4", reviewer__slug="skeptic")
     content = as_csv(
         REVIEW_HEADER,
-        review_row("code-llama-4", "builder", score="50"),
-        review_row("code-llama-4", "skeptic", score="51"),
+        review_row("code-llama-4", "builder", score="80"),
+        review_row(
+            "code-llama-4", "skeptic", score=str(skeptic.score - 1), verdict=skeptic.verdict
+        ),
     )
     first = upload(editor, "verdicts_review", "reviews.csv", content)
     Review.objects.filter(reviewer__slug="skeptic").delete()

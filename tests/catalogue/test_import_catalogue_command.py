@@ -65,14 +65,14 @@ def test_it_imports_new_tools_and_their_reviews(write_csv, panel, coding):
 def test_it_updates_rows_found_by_their_natural_keys(write_csv, make_reviewed_tool):
     tool = make_reviewed_tool((84, "ship"), slug="aider")
     review = tool.reviews.get()
-    path = write_csv(
-        "reviews.csv", REVIEW_HEADER, review_row("aider", "builder", score="45", verdict="skip")
-    )
+    row = review_row("aider", "builder", score="45", verdict="skip")
+    path = write_csv("reviews.csv", [*REVIEW_HEADER, "reason"], [*row, "It stopped working."])
     out, _ = run(path)
     assert "1 changed" in out
     assert "line 2: " in out and "score, verdict" in out
     review.refresh_from_db()
     assert (review.pk, review.score, review.verdict) == (review.pk, 45, "skip")
+    assert review.changes.get().reason == "It stopped working."
 
 
 def test_one_bad_row_changes_nothing_and_is_named_by_line_and_field(
@@ -89,7 +89,7 @@ def test_one_bad_row_changes_nothing_and_is_named_by_line_and_field(
     reviews = write_csv(
         "reviews.csv",
         REVIEW_HEADER,
-        review_row("aider", "builder", score="45"),
+        review_row("aider", "builder", score="80"),
         review_row("aider", "skeptic", score="101"),
         review_row("new-tool", "builder"),
     )

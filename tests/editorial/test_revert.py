@@ -46,6 +46,7 @@ def test_reverting_a_review_flip_needs_a_reason_and_records_it(alice, reference_
     url = reverse("admin:verdicts_review_change", args=[review.pk])
     data = form_data(alice.get(url))
     data.update({"score": "40", "verdict": "skip", "reason": "Broke on our monorepo."})
+    data["text_checked"] = "on"
     assert alice.post(url, data).status_code == 302
     old = Review.history.filter(id=review.pk, verdict="ship").order_by("-history_date").first()
     revert = reverse("admin:verdicts_review_simple_history", args=[review.pk, old.history_id])

@@ -77,14 +77,16 @@ def test_a_stale_form_cannot_revert_a_colleagues_verdict_flip(alice, bob, refere
     # Bob flips the verdict from the review's own page, with a reason.
     url = reverse("admin:verdicts_review_change", args=[review.pk])
     flip = form_data(bob.get(url))
-    flip.update({"score": "45", "verdict": "skip", "reason": "The licence changed."})
+    flip.update(
+        {"score": "45", "verdict": "skip", "reason": "The licence changed.", "text_checked": "on"}
+    )
     assert bob.post(url, flip).status_code == 302
 
     stale["description"] = stale["description"] + " (typo fixed)"
     response = alice.post(change_url(tool), stale)
     assert response.status_code == 200
     page = errors_of(response)
-    assert "bob" in page and "The Builder&#x27;s review" in page and "score 84 → 45" in page
+    assert "bob" in page and "The Builder&#x27;s review" in page and "score “84” → “45”" in page
     review.refresh_from_db()
     assert (review.score, review.verdict) == (45, "skip")
 
@@ -270,6 +272,7 @@ def test_a_verdict_flip_needs_a_reason_and_is_then_shown_everywhere(alice, clien
     )
     data[f"reviews-{row}-score"] = "86"
     data[f"reviews-{row}-verdict"] = "ship"
+    data[f"reviews-{row}-text_checked"] = "on"
     refused = alice.post(change_url(tool), data)
     assert refused.status_code == 200
     assert "Say why" in str(refused.context["inline_admin_formsets"][0].formset.errors)
@@ -332,6 +335,7 @@ def test_admin_history_shows_old_and_new_values_with_who(alice, reference_pair):
     url = reverse("admin:verdicts_review_change", args=[review.pk])
     data = form_data(alice.get(url))
     data.update({"score": "40", "verdict": "skip", "reason": "Broke on our monorepo."})
+    data["text_checked"] = "on"
     assert alice.post(url, data).status_code == 302
     history = alice.get(reverse("admin:verdicts_review_history", args=[review.pk]))
     text = errors_of(history)

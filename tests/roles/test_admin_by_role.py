@@ -44,7 +44,13 @@ def test_editors_add_and_change_tools_categories_and_reviews(signed_in, make_rev
         assert editor.get(reverse(f"admin:{page}")).status_code == 200, page
     response = editor.post(
         reverse("admin:verdicts_review_change", args=[review.pk]),
-        review_form(review, score="45", verdict="skip", reason="Re-tested on the new release."),
+        review_form(
+            review,
+            score="45",
+            verdict="skip",
+            reason="Re-tested on the new release.",
+            body="Re-tested on the new release: it no longer holds up.",
+        ),
     )
     assert response.status_code == 302
     review.refresh_from_db()
