@@ -302,8 +302,15 @@ RATE_LIMITS = {
     "bookmark": {"ip": os.environ.get("RATE_LIMIT_BOOKMARK_IP", "120/m"), "visitor": "30/m"},
     "subscribe": {"ip": os.environ.get("RATE_LIMIT_SUBSCRIBE_IP", "10/h"), "visitor": "10/h"},
     # Admin sign-in attempts (passwords and second-factor codes) per address, counted before
-    # either is checked; django-axes' lockout after AXES_FAILURE_LIMIT failures comes on top.
-    "admin_login": {"ip": os.environ.get("RATE_LIMIT_ADMIN_LOGIN_IP", "10/m")},
+    # either is checked: every attempt against "ip", a ceiling an office behind one address
+    # stays under at 9 am (five colleagues, a password and a code each, a typo or two), and
+    # failed ones, whatever the username, against "failures", which stops one address trying
+    # many usernames. django-axes' lockout of a username after AXES_FAILURE_LIMIT failures from
+    # anywhere comes on top.
+    "admin_login": {
+        "ip": os.environ.get("RATE_LIMIT_ADMIN_LOGIN_IP", "30/m"),
+        "failures": os.environ.get("RATE_LIMIT_ADMIN_LOGIN_FAILURES", "10/15m"),
+    },
 }
 
 # Sourced facts and corrections (trust/): a fact last checked more than this many days ago tells
@@ -462,14 +469,16 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
-# Failures are counted three ways, each against AXES_FAILURE_LIMIT within the cool-off: per
-# address (one address spraying many usernames), per username (many addresses guessing one
-# password) and, implied by either, per username at an address. The cost of the second: anyone
-# who knows an editor's username can keep that editor locked out, AXES_FAILURE_LIMIT failures
-# per AXES_COOLOFF_MINUTES. Chosen anyway: for editors without a second factor a password is
-# all that stands between a botnet and the admin, the lockout lifts by itself, usernames are
-# shown nowhere public, and `manage.py axes_reset_username <name>` lifts it at once (SECURITY.md).
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Failures are counted per username (many addresses guessing one password), against
+# AXES_FAILURE_LIMIT within the cool-off. Not per address: five colleagues behind one office
+# address each mistyping once would lock the whole office out; one address trying many
+# usernames is stopped by RATE_LIMITS["admin_login"]["failures"] instead. The cost of counting
+# per username: anyone who knows an editor's username can keep that editor locked out,
+# AXES_FAILURE_LIMIT failures per AXES_COOLOFF_MINUTES. Chosen anyway: for editors without a
+# second factor a password is all that stands between a botnet and the admin, the lockout lifts
+# by itself, usernames are shown nowhere public, and `manage.py axes_reset_username <name>`
+# lifts it at once (SECURITY.md).
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin_locked_out.html"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import enum
+import logging
 import textwrap
 
 import django_otp
@@ -24,7 +25,9 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -36,8 +39,11 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.core import get_usage
 
-from core.ratelimit import check_rate
+from core.ratelimit import Refusal, check_rate
+
+logger = logging.getLogger(__name__)
 
 RECOVERY_CODE_COUNT = 10
 # Shown once, on the page after they were made, then forgotten.
@@ -154,8 +160,12 @@ class ShiplistAdminSite(admin.AdminSite):
 
 
 def rate_refusal(request: HttpRequest) -> HttpResponse | None:
-    """Sign-in attempts (passwords and codes) per address, counted before anything is checked."""
+    """Sign-in attempts (passwords and codes) per address, counted before anything is checked:
+    all attempts against a ceiling an office's morning stays under, and failed ones (wrong
+    passwords, wrong codes, any username) against a lower one that stops a spray."""
     refusal = check_rate(request, "admin_login", None)
+    if refusal is None and sign_in_failures(request, count=False):
+        refusal = Refusal(429, "")
     if refusal is None:
         return None
     message = (
@@ -167,6 +177,27 @@ def rate_refusal(request: HttpRequest) -> HttpResponse | None:
     response.status_code = refusal.status
     response["Retry-After"] = "60"
     return response
+
+
+def sign_in_failures(request: HttpRequest, *, count: bool) -> bool:
+    """Whether this address has used up its failed sign-ins (`count`: add this failure)."""
+    rate = settings.RATE_LIMITS["admin_login"].get("failures")
+    if not rate:
+        return False
+    try:
+        usage = get_usage(
+            request, group="admin_login:failures", key="ip", rate=rate, increment=count
+        )
+        return usage is not None and usage["count"] >= usage["limit"]
+    except Exception:
+        logger.exception("rate limit store unavailable; counting a failed sign-in")
+        return True
+
+
+@receiver(user_login_failed, dispatch_uid="core.admin_site.count_failed_sign_in")
+def count_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
+    if request is not None:
+        sign_in_failures(request, count=True)
 
 
 def second_factor_page(site: ShiplistAdminSite, request: HttpRequest) -> HttpResponse:
@@ -202,6 +233,7 @@ def second_factor_page(site: ShiplistAdminSite, request: HttpRequest) -> HttpRes
                         "lost, set up a new app and make new codes (Recovery codes, top right).",
                     )
                 return HttpResponseRedirect(site._next_url(request), status=303)
+            sign_in_failures(request, count=True)
             context["error"] = (
                 "Too many wrong codes in a row: wait a few seconds, then type the next code."
                 if throttled(user)
@@ -227,6 +259,7 @@ def second_factor_page(site: ShiplistAdminSite, request: HttpRequest) -> HttpRes
             if next_url:
                 url += "?" + REDIRECT_FIELD_NAME + "=" + _quote(next_url)
             return HttpResponseRedirect(url, status=303)
+        sign_in_failures(request, count=True)
         context["error"] = "That code is not right. Check the clock of your phone and try again."
     context.update(
         title="Set up a second factor",
