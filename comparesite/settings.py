@@ -337,6 +337,10 @@ MODELS_DEV_PROVIDERS = envlist(
 )
 MODELS_DEV_CATEGORY = os.environ.get("MODELS_DEV_CATEGORY", "Language models")
 MODELS_DEV_SOURCE_URL = os.environ.get("MODELS_DEV_SOURCE_URL", "https://models.dev/")
+# A newer snapshot's changes to known models (prices, limits, abilities) wait in the admin for
+# an editor to approve (tools/staging.py); off, or `import_models_dev --apply`, writes them at
+# once. New models always arrive as drafts (unless --publish).
+MODELS_DEV_STAGE_CHANGES = envbool("MODELS_DEV_STAGE_CHANGES", "true")
 # Where one model's entry in the catalogue lives: each imported figure links to it.
 MODELS_DEV_ENTRY_URL = os.environ.get(
     "MODELS_DEV_ENTRY_URL",

@@ -47,6 +47,9 @@ ROLES: dict[str, list[str]] = {
         "trust.change_correction",
         # A language model's figures: imported (tools/models_dev.py), shown on its tool.
         "modelspecs.view_modelspec",
+        # A newer snapshot's changed figures wait for an editor's yes (tools/staging.py).
+        "modelspecs.view_cataloguechange",
+        "modelspecs.change_cataloguechange",
         # The jobs the pick by the numbers answers for; a change is a new method version.
         "modelspecs.view_use",
         "modelspecs.add_use",

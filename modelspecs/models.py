@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -161,3 +163,68 @@ class PickMethod(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.number} ({self.created_at:%d %b %Y})"
+
+
+class CatalogueChange(models.Model):
+    """A newer catalogue snapshot's figures for a model, waiting for an editor: nothing a reader
+    sees changes until it is approved (tools/staging.py applies it). One pending per model; a
+    still newer snapshot replaces it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an editor"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    spec = models.ForeignKey(ModelSpec, on_delete=models.CASCADE, related_name="catalogue_changes")
+    source = models.CharField(max_length=100)
+    taken_on = models.DateField(null=True, blank=True, help_text="The snapshot's date.")
+    # {field: value} as stored now and as the snapshot has it, for the fields that differ.
+    before = models.JSONField(encoder=DjangoJSONEncoder)
+    after = models.JSONField(encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "catalogue change"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["spec"],
+                condition=Q(status="pending"),
+                name="one_pending_catalogue_change_per_model",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.spec_id is None:
+            return "catalogue change"
+        return f"{self.spec.model_id}: {self.summary()}"
+
+    def values(self, side: str) -> dict:
+        """`before` or `after` as model values (Decimal prices, dates)."""
+        raw = getattr(self, side)
+        return {name: ModelSpec._meta.get_field(name).to_python(raw[name]) for name in raw}
+
+    def summary(self) -> str:
+        before, after = self.values("before"), self.values("after")
+        return "; ".join(
+            f"{ModelSpec._meta.get_field(name).verbose_name}: {shown(before.get(name))} → "
+            f"{shown(after[name])}"
+            for name in sorted(after)
+        )
+
+
+def shown(value) -> str:
+    if value is None or value == "" or value == []:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return f"${value.normalize():f}"
+    return str(value)

@@ -24,10 +24,12 @@ from core.admin import (
 from core.merging import MergesConcurrentEdits
 from core.publishing import Status
 from modelspecs.admin import ModelSpecInline
+from modelspecs.models import CatalogueChange
 from tools.compare import canonical_pair
 from tools.editing import changes_since, lock_tool, now_stamp, parse_stamp
 from tools.models import Category, Tool
 from tools.resources import ToolResource
+from tools.staging import approve, derived_pricing, reject
 from trust.admin import FactCheckInline, NeedsRecheckFilter
 from verdicts.forms import ReviewForm
 from verdicts.models import Review, Reviewer
@@ -271,6 +273,15 @@ class ToolAdmin(
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_panel_summary().with_community_tally()
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Tool | None = None):
+        fields = super().get_readonly_fields(request, obj)
+        spec = getattr(obj, "model_spec", None) if obj is not None and obj.pk else None
+        if spec is not None and derived_pricing(spec) is not None:
+            # Written from the model's figures (tools/staging.py): the page cannot contradict
+            # itself. A price change comes with a catalogue change to approve.
+            fields = (*fields, "entry_price", "pricing_details")
+        return fields
+
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, ReviewInline):
@@ -440,3 +451,87 @@ class ReviewAdmin(
     @admin.display(description="State", ordering="published_at")
     def state_display(self, review: Review) -> str:
         return review.state
+
+
+class PendingFirstFilter(admin.SimpleListFilter):
+    """Opens on the changes waiting for an editor; decided ones are a click away."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*CatalogueChange.Status.choices, ("all", "All")]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or CatalogueChange.Status.PENDING) == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(status=self.value() or CatalogueChange.Status.PENDING)
+
+
+@admin.register(CatalogueChange)
+class CatalogueChangeAdmin(admin.ModelAdmin):
+    """A newer models.dev snapshot's figures for known models: nothing reaches readers until an
+    editor approves them here (tools/staging.py). Approve or reject many at once."""
+
+    list_display = ("model", "what_changes", "on_the_site", "source", "created_at", "status")
+    list_filter = (PendingFirstFilter, "source")
+    list_select_related = ("spec__tool", "decided_by")
+    search_fields = ("spec__model_id", "spec__tool__name")
+    actions = ("approve_selected", "reject_selected")
+    fields = ("model", "what_changes", "source", "taken_on", "status", "decided_by", "decided_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # only an import stages a change
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # rejected, not deleted: the next import of the same figures stays quiet
+
+    @admin.display(description="Model", ordering="spec__tool__name")
+    def model(self, change: CatalogueChange) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:tools_tool_change", args=[change.spec.tool_id]),
+            change.spec.tool.name,
+        )
+
+    @admin.display(description="Before → after")
+    def what_changes(self, change: CatalogueChange) -> str:
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((line,) for line in change.summary().split("; "))),
+        )
+
+    @admin.display(description="Readers see")
+    def on_the_site(self, change: CatalogueChange) -> str:
+        tool = change.spec.tool
+        return "live" if tool.is_live else tool.state.lower()
+
+    @admin.action(
+        description="Approve selected changes (readers see them at once)", permissions=["change"]
+    )
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        changes = list(queryset)
+        done = sum(approve(change, request.user) for change in changes)
+        skipped = len(changes) - done
+        self.message_user(
+            request,
+            f"Approved {done} change(s): the figures, prices and pages are updated."
+            + (f" {skipped} were decided already." if skipped else ""),
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description="Reject selected changes (keep the figures readers see)", permissions=["change"]
+    )
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = sum(reject(change, request.user) for change in queryset)
+        self.message_user(request, f"Rejected {done} change(s).", messages.SUCCESS)

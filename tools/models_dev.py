@@ -31,10 +31,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.publishing import Status, now_to_the_second
-from modelspecs.formats import dollars, tokens
-from modelspecs.models import ModelSpec
+from modelspecs.formats import tokens
+from modelspecs.models import CatalogueChange, ModelSpec
 from tools.compare import SEPARATOR
 from tools.models import Category, Tool
+from tools.staging import bring_text_in_line, derived_pricing, stage
 from trust.models import Fact, FactCheck
 
 PRICE_PLACES = Decimal("0.000001")  # the catalogue has float noise (0.30000000000000004)
@@ -297,7 +298,9 @@ def new_tool(entry: Entry, category: Category, *, publish: bool) -> Tool:
         pricing = Tool.Pricing.OPEN_SOURCE
     else:
         pricing = Tool.Pricing.PAID
-    priced = entry.input_price is not None and entry.output_price is not None
+    priced = derived_pricing(
+        ModelSpec(input_price=entry.input_price, output_price=entry.output_price)
+    )
     context = f", {tokens(entry.context_window)} tokens of context" if entry.context_window else ""
     kind = "reasoning model" if entry.reasoning else "model"
     return Tool(
@@ -312,13 +315,8 @@ def new_tool(entry: Entry, category: Category, *, publish: bool) -> Tool:
         ),
         website=entry.provider_doc if entry.provider_doc.startswith("https://") else "",
         pricing_model=pricing,
-        entry_price=f"{dollars(entry.input_price)} / 1M input tokens" if priced else "Not listed",
-        pricing_details=(
-            f"{dollars(entry.input_price)} input, {dollars(entry.output_price)} output "
-            "per 1M tokens"
-            if priced
-            else ""
-        ),
+        entry_price=priced["entry_price"] if priced else "Not listed",
+        pricing_details=priced["pricing_details"] if priced else "",
         licence="Open weights" if entry.open_weights else "Proprietary",
         release_date=entry.release_date,
         status=Status.PUBLISHED if publish else Status.DRAFT,
@@ -330,13 +328,15 @@ def new_tool(entry: Entry, category: Category, *, publish: bool) -> Tool:
 class Report:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    staged: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{len(self.created)} new, {len(self.updated)} updated, {self.unchanged} unchanged, "
-            f"{len(self.skipped)} skipped (malformed)"
+            f"{len(self.skipped)} skipped (malformed), {len(self.staged)} changed and waiting "
+            "for an editor"
         )
 
 
@@ -387,9 +387,11 @@ def import_entry(
     source: str,
     publish: bool,
     taken_on: datetime.date | None = None,
+    stage_changes: bool = False,
 ) -> tuple[str, list[str]]:
-    """Create or bring up to date one model's tool and facts: ("created" | "updated" |
-    "unchanged", what changed)."""
+    """Create or bring up to date one model's tool and facts (or, `stage_changes`, stage a
+    known model's changes for an editor: tools/staging.py): ("created" | "updated" | "staged"
+    | "unchanged", what changed)."""
     values = spec_values(entry, offers, source)
     spec = ModelSpec.objects.filter(provider=entry.provider, model_id=entry.model_id).first()
     reason = f"Imported from the {source}"
@@ -405,6 +407,13 @@ def import_entry(
         spec = ModelSpec(tool=tool, provider=entry.provider, model_id=entry.model_id, **values)
         changed = set(values)
         what = [f"new tool {tool.slug} ({tool.state.lower()})" if outcome == "created" else ""]
+    elif stage_changes:
+        outcome = stage(spec, values, source=source, taken_on=taken_on)
+        if outcome == "unchanged":
+            record_checks(spec, set(), taken_on)  # a newer snapshot vouches for them again
+            return "unchanged", []
+        change = spec.catalogue_changes.get(status=CatalogueChange.Status.PENDING)
+        return "staged", [change.summary()]
     else:
         # A newer snapshot with the same figures changes nothing: its label alone is no news.
         changed = {name for name, value in values.items() if getattr(spec, name) != value} - {
@@ -421,6 +430,8 @@ def import_entry(
     spec._change_reason = reason
     spec.save()
     record_checks(spec, changed, taken_on)
+    if outcome == "updated" and changed & set(PRICE_FIELDS):
+        bring_text_in_line(spec.tool, spec, reason)
     return outcome, [line for line in what if line]
 
 
@@ -431,10 +442,13 @@ def import_models(
     dry_run: bool = False,
     publish: bool = False,
     only: set[str] | None = None,
+    stage_changes: bool | None = None,
 ) -> Report:
     """Import the chosen providers' models (only the `provider/model_id`s in `only`, if given)."""
     report = Report()
     offers = Offers.of(snapshot)
+    if stage_changes is None:
+        stage_changes = settings.MODELS_DEV_STAGE_CHANGES
     for provider in providers:
         data = snapshot.providers[provider]
         for key, raw in (data.get("models") or {}).items():
@@ -450,6 +464,7 @@ def import_models(
                         source=snapshot.source,
                         publish=publish,
                         taken_on=snapshot.taken_on,
+                        stage_changes=stage_changes,
                     )
                     if dry_run:
                         transaction.set_rollback(True)

@@ -126,7 +126,7 @@ def test_checked_follows_the_snapshot_and_changed_follows_the_value(snapshot):
     data["openai"]["models"]["gpt-4o"].update(
         cost={"input": 2, "output": 8}, last_updated="2025-09-01"
     )
-    run(snapshot(data), "--provider", "openai")
+    run(snapshot(data), "--provider", "openai", "--apply")
     prices = tool.fact_checks.get(fact="model_prices")
     assert (prices.checked_on, prices.changed_on) == (
         datetime.date(2025, 9, 15),
@@ -158,16 +158,18 @@ def test_an_update_changes_only_the_imported_facts_and_keeps_the_editors_text(sn
     data["openai"]["models"]["gpt-4o"].update(
         cost={"input": 2, "output": 8}, last_updated="2025-01-10"
     )
-    output = run(snapshot(data), "--provider", "openai")
+    output = run(snapshot(data), "--provider", "openai", "--apply")
 
     assert "0 new, 1 updated, 1 unchanged" in output
     assert "input_price: 2.500000 -> 2" in output
     tool.refresh_from_db()
     assert tool.tagline == "The default model most teams start with"
     assert tool.description == "Written by an editor."
-    assert tool.entry_price == "$2.50 per 1M input tokens"
+    # The price text follows the figures (the page cannot say two prices), with a history line.
+    assert tool.entry_price == "$2 / 1M input tokens"
+    assert tool.pricing_details == "$2 input, $8 output per 1M tokens"
     assert tool.status == Status.PUBLISHED
-    assert Tool.history.count() == tool_history  # the tool itself was not saved again
+    assert Tool.history.count() == tool_history + 1
     spec = ModelSpec.objects.get(tool=tool)
     assert (spec.input_price, spec.output_price, spec.cached_input_price) == (2, 8, None)
     assert spec.history.count() == 2
@@ -185,7 +187,7 @@ def test_an_editors_check_of_figures_the_catalogue_left_alone_stays(snapshot):
     )
     data = catalogue()
     data["openai"]["models"]["gpt-4o"]["limit"] = {"context": 256000, "output": 16384}
-    output = run(snapshot(data), "--provider", "openai")
+    output = run(snapshot(data), "--provider", "openai", "--apply")
 
     assert "context_window: 128000 -> 256000" in output
     prices = FactCheck.objects.get(tool=tool, fact="model_prices")

