@@ -53,5 +53,5 @@ def test_the_tool_form_costs_the_same_at_5_and_at_500_tools(signed_in, panel, de
     # modelspecs/admin.py), the links to its comparisons,
     # categories, the tool for the history and preview links, who else has it open and this
     # editor's own presence (2, core/models.py), its model facts again (whether the price text
-    # is derived from them, tools/staging.py).
-    assert len(small) <= 22, "\n".join(small)
+    # is derived from them, tools/staging.py), its open reports of errors.
+    assert len(small) <= 23, "\n".join(small)

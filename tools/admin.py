@@ -31,6 +31,7 @@ from tools.models import Category, Tool
 from tools.resources import ToolResource
 from tools.staging import approve, derived_pricing, reject
 from trust.admin import FactCheckInline, NeedsRecheckFilter
+from trust.models import Correction
 from verdicts.forms import ReviewForm
 from verdicts.models import Review, Reviewer
 from verdicts.panel import VERDICT_LABELS
@@ -253,12 +254,15 @@ class ToolAdmin(
     ordering = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "created_at"
-    readonly_fields = ("on_the_site", "created_at", "updated_at")
+    readonly_fields = ("on_the_site", "open_reports", "created_at", "updated_at")
     autocomplete_fields = ("category",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ("publish_now", "schedule", "make_draft")
     fieldsets = (
-        ("Publishing", {"fields": ("status", "published_at", "on_the_site", "opened_at")}),
+        (
+            "Publishing",
+            {"fields": ("status", "published_at", "on_the_site", "open_reports", "opened_at")},
+        ),
         (
             None,
             {"fields": ("name", "slug", "maker", "category", "tagline", "description", "website")},
@@ -342,6 +346,26 @@ class ToolAdmin(
             reverse("preview_tool", args=[tool.slug]),
             compare_links or "no other tool in its category",
             str(tool.panel),
+        )
+
+    @admin.display(description="Open reports")
+    def open_reports(self, tool: Tool) -> str:
+        """Readers' reports of errors on this tool still waiting for a decision."""
+        if tool.pk is None:
+            return "–"
+        reports = tool.corrections.filter(status=Correction.Status.NEW).order_by("created_at")
+        lines = [
+            (
+                reverse("admin:trust_correction_change", args=[report.pk]),
+                report.get_fact_display(),
+                report.what_is_wrong[:200],
+            )
+            for report in reports[:10]
+        ]
+        if not lines:
+            return "None"
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a>: {}</li>', lines)
         )
 
     @admin.display(description="State", ordering="published_at")

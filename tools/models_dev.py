@@ -428,6 +428,7 @@ def import_entry(
         outcome = "updated"
     spec.full_clean(exclude=["tool"])
     spec._change_reason = reason
+    spec._text_follows_here = True
     spec.save()
     record_checks(spec, changed, taken_on)
     if outcome == "updated" and changed & set(PRICE_FIELDS):

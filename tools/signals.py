@@ -17,8 +17,10 @@ from django.utils import timezone
 from core import keys, pages
 from core.publishing import Status
 from core.purge import purge
+from modelspecs.models import ModelSpec
 from tools.finding import VOCABULARY_KEY
 from tools.models import Category, OldSlug, Tool
+from tools.staging import bring_text_in_line, derived_pricing
 from verdicts.models import Review
 
 logger = logging.getLogger(__name__)
@@ -83,3 +85,19 @@ def refresh_go_live() -> None:
 @receiver([post_save, post_delete], sender=Category)
 def category_changed(sender, instance: Category, **kwargs) -> None:
     purge([keys.category(instance.pk), keys.TOOLS])
+
+
+@receiver(post_save, sender=ModelSpec)
+def price_text_follows_the_figures(sender, instance: ModelSpec, raw: bool = False, **kwargs):
+    """A priced model's entry price and pricing text are its figures in words, whoever changed
+    the figures (a fixed correction, the shell); an import or an approval does it itself, in
+    the save that records why."""
+    if raw or getattr(instance, "_text_follows_here", False):
+        return
+    derived = derived_pricing(instance)
+    tool = Tool.objects.filter(pk=instance.tool_id).first()
+    if derived is None or tool is None:
+        return
+    if any(getattr(tool, name) != value for name, value in derived.items()):
+        reason = getattr(instance, "_change_reason", "") or "The model's figures changed"
+        bring_text_in_line(tool, instance, reason, getattr(instance, "_history_user", None))

@@ -86,6 +86,7 @@ def approve(change: CatalogueChange, user) -> bool:
     reason = f"Approved from the {change.source} by {user.get_username()}"
     spec._change_reason = reason
     spec._history_user = user
+    spec._text_follows_here = True  # below, in the same save of the tool as the approval
     spec.full_clean(exclude=["tool"])
     spec.save()
     record_checks(spec, set(after), change.taken_on)

@@ -3,15 +3,18 @@ NeedsRecheckFilter from here; trust sits below tools and imports nothing of it."
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
 from core.merging import MergesConcurrentEdits
 from trust.models import EVERY_TOOL_FACTS, Correction, FactCheck, stale_before
-from trust.services import handle_correction, mark_checked_today
+from trust.services import fix_and_accept, fix_target, handle_correction, mark_checked_today
 
 NEEDS_RECHECK = "Needs re-check"
 HTTPS_FIRST = {models.URLField: {"assume_scheme": "https"}}
@@ -134,11 +137,92 @@ class FactCheckAdmin(admin.ModelAdmin):
         self.message_user(request, f"{count} fact check(s) dated today.", messages.SUCCESS)
 
 
+# Who may decide what on a report: Moderators triage; deciding the fact needs the right to change
+# the tool (Editors), because accepting changes it.
+TRIAGE = (Correction.Status.NEW, Correction.Status.SPAM, Correction.Status.DUPLICATE)
+DECIDE_PERMISSION = "tools.change_tool"
+
+
+class CorrectionForm(forms.ModelForm):
+    """A report's outcome. "Corrected" comes with the fix itself (which field, its new value),
+    written in the same save; without one it is refused."""
+
+    fix_field = forms.ChoiceField(
+        label="Field to correct",
+        required=False,
+        help_text="Only with “Corrected”: the fix is saved on the tool with this report.",
+    )
+    fix_value = forms.CharField(
+        label="Corrected value",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The value the page should show (prices in dollars per 1M tokens).",
+    )
+
+    class Meta:
+        model = Correction
+        fields = ("status", "reply", "public_summary")
+
+    def __init__(self, *args, may_decide: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        report = self.instance
+        self.fields["fix_field"].choices = [("", "---------")] + [
+            (name, label_of(report, name)) for name in report.fields
+        ]
+        if not may_decide:
+            self.fields["status"].choices = [
+                (value, label) for value, label in Correction.Status.choices if value in TRIAGE
+            ]
+            del self.fields["fix_field"], self.fields["fix_value"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("status") != Correction.Status.ACCEPTED or (
+            self.instance.status == Correction.Status.ACCEPTED and "status" not in self.changed_data
+        ):
+            return cleaned
+        field = cleaned.get("fix_field")
+        if not field:
+            self.add_error(
+                "fix_field",
+                "“Corrected” needs the fix: choose the field and type its corrected value (or "
+                "choose “No change needed” if the page was right).",
+            )
+            return cleaned
+        try:
+            target, name = fix_target(self.instance, field)
+            model_field = target._meta.get_field(name)
+            text = (cleaned.get("fix_value") or "").strip()
+            value = None if text == "" and model_field.null else model_field.clean(text, target)
+        except ValidationError as error:
+            self.add_error("fix_value", error)
+            return cleaned
+        if value == getattr(target, name):
+            self.add_error(
+                "fix_value",
+                "That is what the page shows already: type the corrected value, or choose “No "
+                "change needed”.",
+            )
+        return cleaned
+
+
+def label_of(report: Correction, field: str) -> str:
+    target, name = field.split(".", 1) if "." in field else ("", field)
+    try:
+        model = report.tool if not target else report.tool.model_spec
+        verbose = model._meta.get_field(name).verbose_name
+    except Exception:  # no model figures on this tool
+        return name.replace("_", " ")
+    return str(verbose)
+
+
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
-    """Readers' reports. Moderators need only `trust.change_correction` (and view) to handle
-    them; what the reader wrote is never edited."""
+    """Readers' reports. Moderators need only `trust.change_correction` (and view) to triage
+    them (spam, duplicate); Editors decide the fact: "Corrected" with the fix, in one step, or
+    "No change needed". What the reader wrote is never edited."""
 
+    form = CorrectionForm
     list_display = ("created_at", "tool", "fact", "excerpt", "status", "handled_by", "handled_at")
     list_filter = ("status", "fact", "created_at")
     list_select_related = ("tool", "handled_by")
@@ -150,19 +234,49 @@ class CorrectionAdmin(admin.ModelAdmin):
         "what_is_wrong",
         "source_url",
         "email",
+        "current_value",
         "created_at",
+        "fix",
         "handled_by",
         "handled_at",
     )
-    fieldsets = (
-        ("The report", {"fields": ("tool", "fact", "what_is_wrong", "source_url", "email")}),
-        (
-            "What the editors did",
-            {"fields": ("status", "reply", "public_summary", "handled_by", "handled_at")},
-        ),
-        ("When", {"fields": ("created_at",)}),
-    )
-    actions = ["accept", "reject"]
+    actions = ["mark_spam", "mark_duplicate", "no_change_needed"]
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        decide = ("status", "fix_field", "fix_value", "reply", "public_summary")
+        if not self.may_decide(request):
+            decide = ("status", "reply")
+        return (
+            (
+                "The report",
+                {
+                    "fields": (
+                        "tool",
+                        "fact",
+                        "current_value",
+                        "what_is_wrong",
+                        "source_url",
+                        "email",
+                    )
+                },
+            ),
+            ("What the editors did", {"fields": (*decide, "fix", "handled_by", "handled_at")}),
+            ("When", {"fields": ("created_at",)}),
+        )
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        may_decide = self.may_decide(request)
+
+        class Form(form):
+            def __init__(self, *args, **inner) -> None:
+                super().__init__(*args, may_decide=may_decide, **inner)
+
+        return Form
+
+    @staticmethod
+    def may_decide(request: HttpRequest) -> bool:
+        return request.user.has_perm(DECIDE_PERMISSION)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # reports come from readers, through the form
@@ -172,22 +286,64 @@ class CorrectionAdmin(admin.ModelAdmin):
         text = " ".join(correction.what_is_wrong.split())
         return text if len(text) <= 80 else text[:79] + "…"
 
+    @admin.display(description="What the page shows now")
+    def current_value(self, correction: Correction) -> str:
+        lines = []
+        for field in correction.fields:
+            try:
+                target, name = fix_target(correction, field)
+            except ValidationError:
+                continue
+            value = getattr(target, name)
+            lines.append((label_of(correction, field), "(empty)" if value in (None, "") else value))
+        return format_html_join(format_html("<br>"), "{}: {}", lines)
+
+    @admin.display(description="Fix")
+    def fix(self, correction: Correction) -> str:
+        if not correction.fixed_field:
+            return "–"
+        return format_html(
+            "{}: “{}” → “{}”",
+            correction.fixed_field,
+            correction.fixed_before or "(empty)",
+            correction.fixed_after or "(empty)",
+        )
+
     def save_model(self, request: HttpRequest, obj: Correction, form, change: bool) -> None:
-        if "status" in form.changed_data:
-            handle_correction(correction=obj, status=obj.status, editor=request.user)
-        else:
+        status = form.cleaned_data["status"]
+        reply = form.cleaned_data.get("reply")
+        if "status" not in form.changed_data:
             obj.save()
+        elif status == Correction.Status.ACCEPTED:
+            fix_and_accept(
+                correction=obj,
+                field=form.cleaned_data["fix_field"],
+                value=form.cleaned_data.get("fix_value") or "",
+                editor=request.user,
+                reply=reply,
+            )
+        else:
+            handle_correction(correction=obj, status=status, editor=request.user, reply=reply)
 
     def _handle(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
+        count = 0
         for correction in queryset.exclude(status=status):
             handle_correction(correction=correction, status=status, editor=request.user)
+            count += 1
+        label = Correction.Status(status).label.lower()
+        self.message_user(request, f"{count} report(s) marked “{label}”.", messages.SUCCESS)
 
-    @admin.action(
-        description="Accept selected reports (listed on the tool page)", permissions=["change"]
-    )
-    def accept(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._handle(request, queryset, Correction.Status.ACCEPTED)
+    @admin.action(description="Spam (no reply, nothing public)", permissions=["change"])
+    def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._handle(request, queryset, Correction.Status.SPAM)
 
-    @admin.action(description="Reject selected reports", permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._handle(request, queryset, Correction.Status.REJECTED)
+    @admin.action(description="Duplicate of another report", permissions=["change"])
+    def mark_duplicate(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._handle(request, queryset, Correction.Status.DUPLICATE)
+
+    @admin.action(description="No change needed (the page was right)", permissions=["decide"])
+    def no_change_needed(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._handle(request, queryset, Correction.Status.NO_CHANGE)
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return self.may_decide(request)

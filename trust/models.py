@@ -110,6 +110,22 @@ class FactCheck(models.Model):
         return self.basis == self.Basis.CLAIMED
 
 
+# Which fields a fact is made of: a correction's fix changes one of them. Named, not imported:
+# trust sits below tools (tests/test_layering.py).
+FACT_FIELDS = {
+    Fact.PRICING: ["entry_price", "pricing_details", "pricing_model"],
+    Fact.LICENCE: ["licence"],
+    Fact.MAKER: ["maker"],
+    Fact.MODEL_PRICES: [
+        "model_spec.input_price",
+        "model_spec.output_price",
+        "model_spec.cached_input_price",
+    ],
+    Fact.MODEL_LIMITS: ["model_spec.context_window", "model_spec.output_limit"],
+}
+OTHER_FIELDS = ["name", "tagline", "description", "website", "release_date"]
+
+
 class CorrectionQuerySet(models.QuerySet):
     def accepted(self) -> CorrectionQuerySet:
         return self.filter(status=Correction.Status.ACCEPTED).order_by("-handled_at", "-pk")
@@ -120,8 +136,14 @@ class Correction(models.Model):
 
     class Status(models.TextChoices):
         NEW = "new", "New"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
+        # Editors: the fact was wrong and is fixed (public: "Corrected <date>: <summary>").
+        ACCEPTED = "accepted", "Corrected"
+        # Editors: checked, the page was right (nothing public).
+        NO_CHANGE = "no_change", "No change needed"
+        # Moderators' triage (nothing public, no reply).
+        SPAM = "spam", "Spam"
+        DUPLICATE = "duplicate", "Duplicate"
+        REJECTED = "rejected", "Rejected (before outcomes were split)"
 
     OTHER = "other"
     FACT_CHOICES = [*Fact.choices, (OTHER, "Something else")]
@@ -141,6 +163,11 @@ class Correction(models.Model):
         help_text='Shown once accepted, after "Corrected 3 Dec 2026:", e.g. "entry price". '
         "Empty: the fact's name.",
     )
+    # The fix an accepted report is tied to: the field changed from it, and its two values.
+    fixed_field = models.CharField(max_length=60, blank=True, editable=False)
+    fixed_before = models.TextField(blank=True, editable=False)
+    fixed_after = models.TextField(blank=True, editable=False)
+    replied_at = models.DateTimeField(null=True, blank=True, editable=False)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -158,14 +185,27 @@ class Correction(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["new", "accepted", "rejected"]),
+                condition=Q(
+                    status__in=["new", "accepted", "no_change", "spam", "duplicate", "rejected"]
+                ),
                 name="correction_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | ~Q(fixed_field=""),
+                name="correction_accepted_with_a_fix",
+                violation_error_message="A report is accepted only with the fix it led to.",
             ),
         ]
         indexes = [models.Index(fields=["tool", "status"])]
 
     def __str__(self) -> str:
         return f"{self.get_fact_display()} ({self.get_status_display().lower()})"
+
+    @property
+    def fields(self) -> list[str]:
+        """The fields the reported fact is made of, on the tool or (model_spec.x) its figures:
+        what a fix may change."""
+        return FACT_FIELDS.get(self.fact, OTHER_FIELDS)
 
     @property
     def summary(self) -> str:

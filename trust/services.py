@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,8 +39,91 @@ def handle_correction(
             correction.reply = reply
         correction.handled_by = editor if status != Correction.Status.NEW else None
         correction.handled_at = timezone.now() if status != Correction.Status.NEW else None
+        if status != Correction.Status.ACCEPTED:
+            correction.fixed_field = correction.fixed_before = correction.fixed_after = ""
+        correction.full_clean(exclude=["tool", "what_is_wrong", "source_url", "email"])
         correction.save()
+        transaction.on_commit(lambda: reply_to_reader(correction))
     return correction
+
+
+logger = logging.getLogger(__name__)
+
+# The reply a reader who left an email gets, by outcome (spam and duplicates get none).
+REPLIES = {
+    Correction.Status.ACCEPTED: (
+        "You were right: we corrected {what} on {tool}. The page now says so. Thank you."
+    ),
+    Correction.Status.NO_CHANGE: (
+        "We checked {what} on {tool} against its source and found it correct as shown, so we "
+        "left it as it is. Thank you for telling us."
+    ),
+}
+
+
+def fix_target(correction: Correction, field: str):
+    """The object and attribute a fix of `field` ("licence", "model_spec.input_price") writes."""
+    if field.startswith("model_spec."):
+        spec = getattr(correction.tool, "model_spec", None)
+        if spec is None:
+            raise ValidationError("This tool has no model figures to correct.")
+        return spec, field.removeprefix("model_spec.")
+    return correction.tool, field
+
+
+def fix_and_accept(
+    *,
+    correction: Correction,
+    field: str,
+    value: str,
+    editor: AbstractBaseUser,
+    reply: str | None = None,
+) -> Correction:
+    """Change the reported fact to `value` and accept the report, in one transaction: the page's
+    "Corrected" line is then always tied to a change of that fact. ValidationError (nothing
+    written) for a field the fact is not made of, a value the field refuses, or no change."""
+    if field not in correction.fields:
+        raise ValidationError(f"{field} is not part of the reported fact.")
+    with transaction.atomic():
+        target, name = fix_target(correction, field)
+        model_field = target._meta.get_field(name)
+        before = getattr(target, name)
+        text = value.strip()
+        new = None if text == "" and model_field.null else model_field.to_python(text)
+        if new == before:
+            raise ValidationError(
+                "That is the value the page shows already: change it, or choose “No change needed”."
+            )
+        setattr(target, name, new)
+        target.full_clean(exclude=[f.name for f in target._meta.fields if f.name != name])
+        target._change_reason = f"Correction of a reader's report ({correction.summary})"
+        target._history_user = editor
+        target.save()
+        correction.fixed_field = field
+        correction.fixed_before = "" if before is None else str(before)
+        correction.fixed_after = "" if new is None else str(new)
+        return handle_correction(
+            correction=correction, status=Correction.Status.ACCEPTED, editor=editor, reply=reply
+        )
+
+
+def reply_to_reader(correction: Correction) -> None:
+    """A short email to the reader who left an address, once, when the report is decided."""
+    template = REPLIES.get(correction.status)
+    if template is None or not correction.email or correction.replied_at is not None:
+        return
+    body = template.format(what=correction.summary, tool=correction.tool.name)
+    try:
+        send_mail(
+            f"Your report about {correction.tool.name}",
+            body + f"\n\n{settings.SITE_NAME}",
+            None,
+            [correction.email],
+        )
+    except OSError:
+        logger.exception("could not reply to the reader of correction %s", correction.pk)
+        return
+    Correction.objects.filter(pk=correction.pk).update(replied_at=timezone.now())
 
 
 def mark_checked_today(*, checks: list[FactCheck], basis: str | None = None) -> int:

@@ -29,6 +29,11 @@ class CorrectionFactory(DjangoModelFactory):
     tool = factory.SubFactory(ToolFactory)
     fact = Fact.PRICING
     what_is_wrong = "The entry price went up to $25/mo."
+    status = Correction.Status.NEW
+    # An accepted report is tied to its fix (trust/services.py fix_and_accept).
+    fixed_field = factory.LazyAttribute(
+        lambda report: "entry_price" if report.status == Correction.Status.ACCEPTED else ""
+    )
 
 
 def days_ago(days: int) -> datetime.date:
