@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from datetime import timedelta
+
+from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from import_export.forms import ExportForm
 
+from core import today
 from core.models import Presence, RefusedSave
 from core.resources import FORMATS
 
@@ -156,3 +161,55 @@ class KeepsEveryonesWork:
     def response_change(self, request: HttpRequest, obj):
         Presence.left(request.user, obj)
         return super().response_change(request, obj)
+
+
+class LastDayFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("day", "In the last 24 hours")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "day":
+            return queryset.filter(at__gte=timezone.now() - timedelta(days=1))
+        return queryset
+
+
+@admin.register(RefusedSave)
+class RefusedSaveAdmin(admin.ModelAdmin):
+    """Saves refused because a colleague had changed the same thing: each one a conversation
+    two editors may need to have. Written by KeepsEveryonesWork; read only."""
+
+    list_display = ("at", "user", "what", "fields", "clashes")
+    list_filter = (LastDayFilter,)
+    list_select_related = ("user", "content_type")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="What")
+    def what(self, refused: RefusedSave):
+        try:
+            url = reverse(
+                f"admin:{refused.content_type.app_label}_{refused.content_type.model}_change",
+                args=[refused.object_id],
+            )
+        except Exception:  # a model without a change page
+            return refused.object_repr
+        return format_html('<a href="{}">{}</a>', url, refused.object_repr)
+
+
+@today.work("Saves refused in the last day", permission="core.view_refusedsave", order=80)
+def refused_saves(request) -> today.Work:
+    since = timezone.now() - timedelta(days=1)
+    count = RefusedSave.objects.filter(at__gte=since).count()
+    url = reverse("admin:core_refusedsave_changelist") + "?when=day"
+    return today.Work(count, url, "two editors changed the same thing")

@@ -41,6 +41,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import get_usage
 
+from core import today
 from core.ratelimit import Refusal, check_rate
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,12 @@ def _second_factor(request: HttpRequest) -> SecondFactor:
 
 class ShiplistAdminSite(admin.AdminSite):
     """`admin.site` (core.apps.AdminConfig makes it the default site)."""
+
+    index_template = "admin/today.html"
+
+    def index(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        """Django's list of models, under "Today": the work waiting for a person."""
+        return super().index(request, {"today": today.items(request), **(extra_context or {})})
 
     def has_permission(self, request: HttpRequest) -> bool:
         if not super().has_permission(request):

@@ -59,6 +59,8 @@ ROLES: dict[str, list[str]] = {
         "votes.view_vote",
         "votes.view_bookmark",
         "votes.view_visitor",
+        # Saves refused because a colleague changed the same thing first (core/merging.py).
+        "core.view_refusedsave",
     ],
     # Look after what the community writes.
     "Moderators": [

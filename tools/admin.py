@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import today
 from core.admin import (
     AtomicRevert,
     CatalogueImportExport,
@@ -204,11 +205,20 @@ class StateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
 
+    WEEK = "week"
+
     def lookups(self, request, model_admin):
-        return [(value, label) for value, label in Status.choices]
+        return [
+            *[(value, label) for value, label in Status.choices],
+            (self.WEEK, "Scheduled in the next 7 days"),
+        ]
 
     def queryset(self, request, queryset):
         now = timezone.now()
+        if self.value() == self.WEEK:
+            return queryset.exclude(status=Status.DRAFT).filter(
+                published_at__gt=now, published_at__lte=now + timezone.timedelta(days=7)
+            )
         if self.value() == Status.DRAFT:
             return queryset.filter(status=Status.DRAFT)
         if self.value() == Status.SCHEDULED:
@@ -559,3 +569,28 @@ class CatalogueChangeAdmin(admin.ModelAdmin):
     def reject_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         done = sum(reject(change, request.user) for change in queryset)
         self.message_user(request, f"Rejected {done} change(s).", messages.SUCCESS)
+
+
+@today.work("Drafts", permission="tools.view_tool", order=10)
+def drafts(request) -> today.Work:
+    count = Tool.objects.filter(status=Status.DRAFT).count()
+    return today.Work(count, reverse("admin:tools_tool_changelist") + "?state=draft")
+
+
+@today.work("Scheduled in the next 7 days", permission="tools.view_tool", order=20)
+def scheduled(request) -> today.Work:
+    now = timezone.now()
+    due = Tool.objects.exclude(status=Status.DRAFT).filter(
+        published_at__gt=now, published_at__lte=now + timezone.timedelta(days=7)
+    )
+    first = due.order_by("published_at").values_list("published_at", flat=True).first()
+    detail = f"next {timezone.localtime(first):%a %d %b %H:%M}" if first else ""
+    url = reverse("admin:tools_tool_changelist") + "?state=week"
+    return today.Work(due.count(), url, detail)
+
+
+@today.work("Catalogue changes waiting", permission="modelspecs.view_cataloguechange", order=60)
+def catalogue_changes(request) -> today.Work:
+    pending = CatalogueChange.objects.filter(status=CatalogueChange.Status.PENDING)
+    url = reverse("admin:modelspecs_cataloguechange_changelist")
+    return today.Work(pending.count(), url, "new prices and limits readers do not see yet")

@@ -4,16 +4,22 @@ NeedsRecheckFilter from here; trust sits below tools and imports nothing of it."
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from core import today
 from core.merging import MergesConcurrentEdits
-from trust.models import EVERY_TOOL_FACTS, Correction, FactCheck, stale_before
+from trust.models import EVERY_TOOL_FACTS, FACT_FIELDS, Correction, FactCheck, stale_before
 from trust.services import fix_and_accept, fix_target, handle_correction, mark_checked_today
 
 NEEDS_RECHECK = "Needs re-check"
@@ -116,9 +122,38 @@ class FactCheckInline(admin.StackedInline):
         return len([fact for fact in EVERY_TOOL_FACTS if fact not in checked])
 
 
+RECHECK_PAGE = 50
+
+
+def due_checks() -> QuerySet:
+    """Fact checks due again, the ones readers meet most first: the tool's community votes (the
+    only measure of readers' attention the site keeps), then the oldest check."""
+    engagement = Coalesce(F("tool__tally__ships"), 0) + Coalesce(F("tool__tally__skips"), 0)
+    return (
+        FactCheck.objects.stale()
+        .select_related("tool", "tool__model_spec")
+        .annotate(engagement=engagement)
+        .order_by("-engagement", "checked_on", "pk")
+    )
+
+
+def fact_value(check: FactCheck) -> str:
+    """What the page says for the checked fact, as the work list shows it."""
+    parts = []
+    for field in FACT_FIELDS.get(check.fact, []):
+        target, _, name = field.rpartition(".")
+        obj = getattr(check.tool, "model_spec", None) if target else check.tool
+        if obj is None:
+            continue
+        value = getattr(obj, name)
+        if value not in (None, ""):
+            parts.append(str(value))
+    return " · ".join(parts) or "(nothing shown)"
+
+
 @admin.register(FactCheck)
 class FactCheckAdmin(admin.ModelAdmin):
-    list_display = ("tool", "fact", "basis", "checked_on", "is_stale_display", "source_url")
+    list_display = ("tool", "fact", "basis", "checked_on", "is_fresh_display", "source_url")
     list_filter = (StaleCheckFilter, "fact", "basis")
     list_select_related = ("tool",)
     search_fields = ("tool__name", "source_url")
@@ -127,9 +162,71 @@ class FactCheckAdmin(admin.ModelAdmin):
     actions = ["checked_today"]
     formfield_overrides = HTTPS_FIRST
 
-    @admin.display(description="Needs re-check", boolean=True)
-    def is_stale_display(self, check: FactCheck) -> bool:
-        return check.is_stale
+    @admin.display(description="Fresh", boolean=True)
+    def is_fresh_display(self, check: FactCheck) -> bool:
+        """A green tick means checked recently, never "needs a re-check"."""
+        return not check.is_stale
+
+    def get_urls(self):
+        return [
+            path(
+                "recheck/",
+                self.admin_site.admin_view(self.recheck_view),
+                name="trust_factcheck_recheck",
+            ),
+            *super().get_urls(),
+        ]
+
+    def recheck_view(self, request: HttpRequest) -> HttpResponse:
+        """One row per fact due: its value, source and age, and one click to settle it."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self.recheck_one(request)
+        checks = list(due_checks()[:RECHECK_PAGE])
+        rows = [(check, fact_value(check), first_tool_field(check)) for check in checks]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Facts to re-check",
+            "opts": self.opts,
+            "rows": rows,
+            "total": FactCheck.objects.stale().count(),
+            "stale_days": settings.FACT_STALE_DAYS,
+            "may_edit_tools": request.user.has_perm("tools.change_tool"),
+        }
+        return TemplateResponse(request, "admin/trust/factcheck/recheck.html", context)
+
+    def recheck_one(self, request: HttpRequest) -> HttpResponse:
+        raw = request.POST.get("check", "")
+        found = (
+            FactCheck.objects.select_related("tool").filter(pk=int(raw)) if raw.isdigit() else []
+        )
+        check = next(iter(found), None)
+        action = request.POST.get("action")
+        if check is None or action not in ("still_true", "claim", "changed"):
+            return HttpResponse("That fact check is gone, or the action is unknown.", status=400)
+        if action == "changed":
+            field = first_tool_field(check)
+            if field is None or not request.user.has_perm("tools.change_tool"):
+                raise PermissionDenied
+            error = change_fact_value(check, field, request.POST.get("value", ""), request.user)
+            if error:  # this form is a plain one (no htmx): the page comes back with the error
+                self.message_user(request, error, messages.ERROR)
+                return HttpResponseRedirect(request.path, status=303)
+        basis = FactCheck.Basis.CLAIMED if action == "claim" else None
+        mark_checked_today(checks=[check], basis=basis)
+        if request.htmx:
+            return HttpResponse(
+                format_html(
+                    '<tr><td colspan="5">{}: {} checked today.</td></tr>',
+                    check.tool,
+                    check.get_fact_display(),
+                )
+            )
+        self.message_user(
+            request, f"{check.tool}: {check.get_fact_display()} checked today.", messages.SUCCESS
+        )
+        return HttpResponseRedirect(request.path, status=303)
 
     @admin.action(description="Checked again today (same source)", permissions=["change"])
     def checked_today(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -214,6 +311,28 @@ def label_of(report: Correction, field: str) -> str:
     except Exception:  # no model figures on this tool
         return name.replace("_", " ")
     return str(verbose)
+
+
+def first_tool_field(check: FactCheck) -> str | None:
+    """The tool field "changed" edits in the work list (imported model figures are not typed
+    here: they come from the catalogue)."""
+    fields = [f for f in FACT_FIELDS.get(check.fact, []) if "." not in f]
+    return fields[0] if fields else None
+
+
+def change_fact_value(check: FactCheck, field: str, value: str, user) -> str:
+    """Write a re-checked fact's new value on the tool; the error to show, or ""."""
+    tool = check.tool
+    model_field = tool._meta.get_field(field)
+    try:
+        new = model_field.clean(value.strip(), tool)
+    except ValidationError as error:
+        return f"{tool}: {' '.join(error.messages)}"
+    setattr(tool, field, new)
+    tool._change_reason = f"Re-checked {check.get_fact_display().lower()}: it had changed"
+    tool._history_user = user
+    tool.save()
+    return ""
 
 
 @admin.register(Correction)
@@ -347,3 +466,20 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return self.may_decide(request)
+
+
+@today.work("Open reports of errors", permission="trust.change_correction", order=30)
+def open_reports(request) -> today.Work:
+    waiting = Correction.objects.filter(status=Correction.Status.NEW)
+    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    days = (timezone.now() - oldest).days if oldest else None
+    detail = "" if days is None else f"oldest {days} day{'s' if days != 1 else ''}"
+    url = reverse("admin:trust_correction_changelist") + "?status__exact=new"
+    return today.Work(waiting.count(), url, detail)
+
+
+@today.work("Facts due for a re-check", permission="trust.change_factcheck", order=40)
+def facts_due(request) -> today.Work:
+    count = FactCheck.objects.stale().count()
+    detail = f"checked over {settings.FACT_STALE_DAYS} days ago; most-read tools first"
+    return today.Work(count, reverse("admin:trust_factcheck_recheck"), detail)
