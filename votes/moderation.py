@@ -1,5 +1,6 @@
-"""What moderators look at: which tools are getting votes faster than usual, and the bursts
-(votes on one tool from one address hash within one minute) that explain it."""
+"""What moderators look at: which tools are getting votes faster than usual, the bursts (votes on
+one tool from one address hash within one minute) and the clusters (one browser fingerprint on
+one tool within an hour, across addresses) that explain it, and the spikes that alert them."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMinute
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncHour, TruncMinute
 from django.utils import timezone
 
 from votes.models import Vote
@@ -136,3 +137,107 @@ def votes_in_bursts(tool_id: int, keys: list[tuple[str, datetime.datetime]]) -> 
             created_at__lt=minute + datetime.timedelta(minutes=1),
         )
     return list(Vote.objects.filter(match, tool_id=tool_id).values_list("pk", flat=True))
+
+
+# --- Clusters: one browser fingerprint voting on one tool from many addresses ---------------
+
+CLUSTER_HOURS = 24
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Votes on one tool from one browser fingerprint (agent hash) within one hour, across
+    however many addresses: what a script rotating addresses leaves behind, where bursts (one
+    address, one minute) each look small."""
+
+    tool_id: int
+    tool_name: str
+    agent_hash: str
+    hour: datetime.datetime
+    votes: int
+    ships: int
+    addresses: int
+    held: int
+
+    @property
+    def skips(self) -> int:
+        return self.votes - self.ships
+
+    @property
+    def key(self) -> str:
+        return f"{self.tool_id}|{self.agent_hash}|{self.hour.isoformat()}"
+
+
+def clusters(now: datetime.datetime | None = None) -> list[Cluster]:
+    """Clusters of VOTE_CLUSTER_MINIMUM or more votes from two or more addresses in the last
+    CLUSTER_HOURS hours, largest first. One query (the vote_recent index)."""
+    now = now or timezone.now()
+    rows = (
+        Vote.objects.filter(created_at__gte=now - CLUSTER_HOURS * HOUR)
+        .exclude(agent_hash="")
+        .annotate(hour=TruncHour("created_at"))
+        .values("tool_id", "tool__name", "agent_hash", "hour")
+        .annotate(
+            votes=Count("pk"),
+            ships=Count("pk", filter=Q(value=Vote.Value.SHIP)),
+            addresses=Count("address_hash", distinct=True),
+            held=Count("pk", filter=Q(held=True)),
+        )
+        .filter(votes__gte=settings.VOTE_CLUSTER_MINIMUM, addresses__gte=2)
+        .order_by("-votes", "-hour")
+    )
+    return [
+        Cluster(
+            tool_id=row["tool_id"],
+            tool_name=row["tool__name"],
+            agent_hash=row["agent_hash"],
+            hour=row["hour"],
+            votes=row["votes"],
+            ships=row["ships"],
+            addresses=row["addresses"],
+            held=row["held"],
+        )
+        for row in rows
+    ]
+
+
+def parse_cluster_key(key: str) -> tuple[int, str, datetime.datetime] | None:
+    """(tool id, agent hash, hour) from Cluster.key, or None if it is not one."""
+    parts = key.split("|")
+    if len(parts) != 3 or not parts[0].isdigit():
+        return None
+    tool_id, agent_hash, hour = int(parts[0]), parts[1], parts[2]
+    if len(agent_hash) != 64 or not all(c in "0123456789abcdef" for c in agent_hash):
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(hour)
+    except ValueError:
+        return None
+    if when.tzinfo is None or when.minute or when.second or when.microsecond:
+        return None
+    return tool_id, agent_hash, when
+
+
+def votes_in_cluster(tool_id: int, agent_hash: str, hour: datetime.datetime) -> QuerySet:
+    return Vote.objects.filter(
+        tool_id=tool_id, agent_hash=agent_hash, created_at__gte=hour, created_at__lt=hour + HOUR
+    )
+
+
+# --- Spikes: a tool voted on far faster than usual alerts the Moderators ---------------------
+
+
+def hourly_rates(tool_id: int, now: datetime.datetime | None = None) -> tuple[int, float]:
+    """Votes on the tool in the last hour, and its usual hourly rate (the 30 days before)."""
+    now = now or timezone.now()
+    counts = Vote.objects.filter(tool_id=tool_id, created_at__gte=now - 31 * DAY).aggregate(
+        last_hour=Count("pk", filter=Q(created_at__gte=now - HOUR)),
+        before=Count("pk", filter=Q(created_at__lt=now - DAY)),
+    )
+    return counts["last_hour"], counts["before"] / (30 * 24)
+
+
+def is_spike(last_hour: int, usual_per_hour: float) -> bool:
+    return last_hour >= settings.VOTE_SPIKE_MINIMUM and (
+        last_hour >= settings.VOTE_SPIKE_TIMES * usual_per_hour
+    )

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
+import logging
+import random
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core import keys
 from core.purge import purge
 from votes.fingerprints import Fingerprint
 from votes.identity import forget_visitor_state, state_key
-from votes.models import Bookmark, Vote
+from votes.models import Bookmark, Vote, VoteAlert
+from votes.moderation import hourly_rates, is_spike, votes_in_cluster
+
+logger = logging.getLogger(__name__)
+SPIKE_LOCK = 7_261_000_000  # + tool id: one alert decision per tool at a time (advisory lock)
 
 CLEAR = "clear"
 VOTE_VALUES = (Vote.Value.SHIP, Vote.Value.SKIP, CLEAR)
@@ -78,6 +90,8 @@ def cast_vote(
     with connection.cursor() as cursor:
         cursor.execute(WITHDRAW_VOTE if value == CLEAR else UPSERT_VOTE, params)
     after_vote(visitor_id, tool_id)
+    if value != CLEAR:
+        watch_for_spike(tool_id)
 
 
 def change_vote(*, visitor_id: int, tool_id: int, value: str) -> bool:
@@ -131,3 +145,59 @@ def remove_votes(*, vote_ids: list[int]) -> int:
         for visitor_id in {visitor_id for _, visitor_id in removed}:
             forget_visitor_state(visitor_id)
     return len(removed)
+
+
+def watch_for_spike(tool_id: int) -> VoteAlert | None:
+    """On about one new vote in VOTE_SPIKE_SAMPLE: if the tool's last hour is far above its
+    usual rate, record an alert and email the Moderators (once per quiet period per tool)."""
+    sample = settings.VOTE_SPIKE_SAMPLE
+    if sample > 1 and random.randrange(sample):
+        return None
+    last_hour, usual = hourly_rates(tool_id)
+    if not is_spike(last_hour, usual):
+        return None
+    quiet = timezone.now() - datetime.timedelta(hours=settings.VOTE_SPIKE_QUIET_HOURS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SPIKE_LOCK + tool_id])
+        if VoteAlert.objects.filter(tool_id=tool_id, created_at__gte=quiet).exists():
+            return None
+        alert = VoteAlert.objects.create(tool_id=tool_id, last_hour=last_hour, usual_per_hour=usual)
+    email_moderators(alert)
+    return alert
+
+
+def email_moderators(alert: VoteAlert) -> None:
+    moderators = list(
+        get_user_model()
+        .objects.filter(groups__name="Moderators", is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not moderators:
+        return
+    link = settings.SITE_URL + reverse("admin:votes_vote_moderation") + f"?tool={alert.tool_id}"
+    tool = alert.tool.name
+    try:
+        send_mail(
+            f"Votes on {tool}: {alert.last_hour} in the last hour",
+            f"{tool} got {alert.last_hour} votes in the last hour; its usual rate is "
+            f"{alert.usual_per_hour:.1f} an hour. Look at its bursts and clusters (hold or remove "
+            f"them in one click): {link}",
+            None,
+            moderators,
+        )
+    except OSError:
+        logger.exception("could not email the moderators about alert %s", alert.pk)
+        return
+    VoteAlert.objects.filter(pk=alert.pk).update(emailed=len(moderators))
+
+
+def set_held(*, tool_id: int, agent_hash: str, hour: datetime.datetime, held: bool) -> int:
+    """Hold a cluster's votes out of the public figures (or put them back): one statement, the
+    tally trigger moves the figures; returns how many votes changed."""
+    with transaction.atomic():
+        changed = votes_in_cluster(tool_id, agent_hash, hour).exclude(held=held).update(held=held)
+        if changed:
+            purge(tally_keys(tool_id))
+    return changed
