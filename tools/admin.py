@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -31,6 +31,7 @@ from tools.editing import changes_since, lock_tool, now_stamp, parse_stamp
 from tools.models import Category, Tool
 from tools.resources import ToolResource
 from tools.staging import approve, derived_pricing, reject
+from tools.timeline import timeline
 from trust.admin import FactCheckInline, NeedsRecheckFilter
 from trust.models import Correction
 from verdicts.forms import ReviewForm
@@ -286,6 +287,24 @@ class ToolAdmin(
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_panel_summary().with_community_tally()
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        """One dated history of the tool and everything on its page (tools/timeline.py)."""
+        tool = self.get_object(request, object_id)
+        if tool is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, tool):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {tool}",
+            "subtitle": None,
+            "opts": self.opts,
+            "object": tool,
+            "entries": timeline(tool),
+            "may_revert": self.has_change_permission(request, tool),
+        }
+        return TemplateResponse(request, "admin/tools/tool/timeline.html", context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Tool | None = None):
         fields = super().get_readonly_fields(request, obj)

@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 WHAT_IS_WRONG_MAX_LENGTH = 2000
@@ -82,6 +83,8 @@ class FactCheck(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = FactCheckQuerySet.as_manager()
+    # Each re-check (who, when, what it said), on the tool's one timeline (tools/timeline.py).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["tool", "fact"]

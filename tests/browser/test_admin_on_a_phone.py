@@ -40,7 +40,7 @@ def test_the_review_inline_stacks_within_a_phone_screen(editor_page, live_server
         block = reviews.nth(index)
         box = block.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 375
-        score = block.locator("input[name$='-score']")
+        score = block.locator("input[type=number][name$='-score']")
         assert score.is_visible()
         score_box = score.bounding_box()
         assert score_box["x"] + score_box["width"] <= 375

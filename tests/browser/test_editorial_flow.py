@@ -119,8 +119,9 @@ def test_draft_preview_schedule_go_live_flip_with_reason_and_conflict(
     ed.fill(f"#id_reviews-{row}-score", "75")
     ed.select_option(f"#id_reviews-{row}-verdict", "ship")
     save(ed)
-    assert "Say why" in ed.content()
+    assert "Say why" in ed.content() and "may still argue for Skip" in ed.content()
     ed.fill(f"#id_reviews-{row}-reason", "The 2.1 release finished every long refactor we tried.")
+    ed.check(f"#id_reviews-{row}-text_checked")  # the paragraph still holds, as written
     save(ed)
     assert "was changed successfully" in ed.content()
     visitor.goto(url + "/tools/devstral-small/")
@@ -131,17 +132,32 @@ def test_draft_preview_schedule_go_live_flip_with_reason_and_conflict(
     feed = visitor.goto(url + "/feeds/verdicts/").text()
     assert "The Skeptic on Devstral Small: changed, skip → ship" in feed
 
-    # Two editors on one tool: the second save from an older form is refused, not merged away.
+    # Two editors on one tool: each sees the other has it open; the second save from an older
+    # form is refused and comes back merged; saving again keeps both.
     bea = editor("bea")
     ed.goto(url + f"/admin/tools/tool/{tool.pk}/change/")
     bea.goto(url + f"/admin/tools/tool/{tool.pk}/change/")
+    assert "ed has this open since" in bea.locator("#presence").inner_text()
     bea.fill("#id_tagline", "Bea's sharper tagline")
+    bea.fill("#id_description", "Bea rewrote the description.")
     save(bea)
     assert "was changed successfully" in bea.content()
     ed.fill("#id_maker", "Mistral AI (Paris)")
+    ed.fill("#id_description", "Ed rewrote the description too.")
     save(ed)
-    message = ed.locator(".errorlist.nonfield").inner_text()
+    message = ed.locator(".errorlist.nonfield").first.inner_text()
     assert "Not saved: this was changed after you opened it." in message and "bea" in message
     assert ed.locator("#id_maker").input_value() == "Mistral AI (Paris)"  # ed's input kept
+    assert ed.locator("#id_tagline").input_value() == "Bea's sharper tagline"  # bea's merged in
+    clash = ed.locator(".field-description .errorlist").inner_text()
+    assert "Bea rewrote the description." in clash and "Ed rewrote the description too." in clash
     tool.refresh_from_db()
     assert (tool.tagline, tool.maker) == ("Bea's sharper tagline", "Mistral AI")
+    save(ed)  # deliberately: ed's description over bea's, the rest as merged
+    assert "was changed successfully" in ed.content()
+    tool.refresh_from_db()
+    assert (tool.tagline, tool.maker, tool.description) == (
+        "Bea's sharper tagline",
+        "Mistral AI (Paris)",
+        "Ed rewrote the description too.",
+    )
