@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     """The base every other app builds on: the page cache, CSRF, rate limits, middleware."""
 
     name = "core"
+    verbose_name = "Editors' work"
 
     def ready(self) -> None:
         from core import checks, csrf  # noqa: F401  (register their system checks)

@@ -30,7 +30,7 @@ def what(record) -> str:
     previous = record.prev_record
     if previous is None:
         # No earlier revision to compare with (made before history was kept).
-        return "saved it (no earlier revision to compare with)"
+        return "saved it"
     delta = record.diff_against(previous, foreign_keys_are_objs=False)
     fields = [
         f"{record.instance._meta.get_field(change.field).verbose_name} "

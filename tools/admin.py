@@ -74,12 +74,14 @@ class StaleFormCheck(MergesConcurrentEdits):
         self.data[self.add_prefix("opened_at")] = now_stamp()
         if merge.gone or not elsewhere:
             return super().refusal_message(merge, elsewhere)
+        fields = [str(self.fields[name].label or name).lower() for name in merge.theirs]
         return format_html(
-            "Not saved: this was changed after you opened it. {} Their changes are now on the "
-            "form{}; your other input is as you left it. Check it, then save again.",
+            "Not saved: this was changed after you opened it. {} {}Their changes are now on "
+            "the form{}; your other input is as you left it. Check it, then save again.",
             format_html(
                 "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((line,) for line in elsewhere))
             ),
+            format_html("Changed here: {}. ", ", ".join(fields)) if fields else "",
             "; where you both changed a field, both versions are shown under it"
             if merge.clashes
             else "",

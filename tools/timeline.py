@@ -79,7 +79,11 @@ def _revisions(records, label, *, revert: str = "", names: dict | None = None) -
                     verbose = model._meta.get_field(f.name).verbose_name
                     changes.append(Change(str(verbose), _shown(old), _shown(new)))
         action = {"+": "created", "-": "deleted"}.get(row.history_type) or (
-            "changed" if changes else "saved without changes"
+            "changed"
+            if changes
+            else "saved (the earliest revision kept)"
+            if before is None
+            else "saved without changes"
         )
         url = ""
         if revert and row.history_type != "-" and row.history_id != newest[row.id]:

@@ -3,6 +3,8 @@ NeedsRecheckFilter from here; trust sits below tools and imports nothing of it."
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -146,7 +148,9 @@ def fact_value(check: FactCheck) -> str:
         if obj is None:
             continue
         value = getattr(obj, name)
-        if value not in (None, ""):
+        if isinstance(value, Decimal):
+            parts.append(f"${value.normalize():f}")
+        elif value not in (None, ""):
             parts.append(str(value))
     return " · ".join(parts) or "(nothing shown)"
 
@@ -184,7 +188,7 @@ class FactCheckAdmin(admin.ModelAdmin):
         if request.method == "POST":
             return self.recheck_one(request)
         checks = list(due_checks()[:RECHECK_PAGE])
-        rows = [(check, fact_value(check), first_tool_field(check)) for check in checks]
+        rows = [(check, fact_value(check), field_label(check)) for check in checks]
         context = {
             **self.admin_site.each_context(request),
             "title": "Facts to re-check",
@@ -318,6 +322,12 @@ def first_tool_field(check: FactCheck) -> str | None:
     here: they come from the catalogue)."""
     fields = [f for f in FACT_FIELDS.get(check.fact, []) if "." not in f]
     return fields[0] if fields else None
+
+
+def field_label(check: FactCheck) -> str:
+    """What "changed" edits, as the row says it ("" when the value is not typed here)."""
+    field = first_tool_field(check)
+    return str(check.tool._meta.get_field(field).verbose_name) if field else ""
 
 
 def change_fact_value(check: FactCheck, field: str, value: str, user) -> str:
