@@ -19,23 +19,13 @@ from hypothesis import strategies as st
 from core.models import Presence, RefusedSave
 from tests.admin_forms import form_data
 from tests.conftest import sign_in_verified
-from tests.editorial.test_workflow import change_url, staff
+from tests.editorial.test_workflow import change_url
 from tests.factories import ReviewerFactory, ReviewFactory, ToolFactory
 from tools.models import Tool
 from trust.models import FactCheck
 from verdicts.models import Review
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice():
-    return staff("alice")
-
-
-@pytest.fixture
-def bob():
-    return staff("bob")
 
 
 def text(response) -> str:

@@ -15,13 +15,6 @@ from verdicts.models import Review, VerdictChange
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def alice():
-    from tests.editorial.test_workflow import staff
-
-    return staff("alice")
-
-
 def test_reverting_a_tool_puts_the_old_tagline_back_and_writes_history(alice, reference_pair):
     tool = reference_pair[0]
     before = tool.tagline

@@ -8,15 +8,9 @@ import pytest
 from django.urls import reverse
 
 from tests.admin_forms import form_data
-from tests.editorial.test_workflow import staff
 from verdicts.models import Review, VerdictChange
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice():
-    return staff("alice")
 
 
 def save(client, review: Review, **changes):

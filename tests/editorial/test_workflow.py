@@ -31,16 +31,6 @@ def staff(username: str) -> Client:
     return client
 
 
-@pytest.fixture
-def alice():
-    return staff("alice")
-
-
-@pytest.fixture
-def bob():
-    return staff("bob")
-
-
 def change_url(tool: Tool) -> str:
     return reverse("admin:tools_tool_change", args=[tool.pk])
 
