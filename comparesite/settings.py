@@ -327,9 +327,11 @@ VOTES_PER_ADDRESS_PER_TOOL_PER_DAY = envint("VOTES_PER_ADDRESS_PER_TOOL_PER_DAY"
 # The moderation view (admin) lists as a burst this many votes or more on one tool from one
 # address hash within one minute.
 VOTE_BURST_MINIMUM = envint("VOTE_BURST_MINIMUM", 2)
-# A cluster: this many votes or more on one tool from one browser fingerprint within an hour,
-# from two addresses or more (votes/moderation.py); moderators hold or remove one in one click.
+# A cluster: this many votes or more on one tool from one browser fingerprint, each within
+# VOTE_CLUSTER_GAP_MINUTES of the one before, from two addresses or more (votes/moderation.py);
+# moderators hold one (then remove it, or put it back) in one click.
 VOTE_CLUSTER_MINIMUM = envint("VOTE_CLUSTER_MINIMUM", 10)
+VOTE_CLUSTER_GAP_MINUTES = envint("VOTE_CLUSTER_GAP_MINUTES", 10)
 # A spike: this many votes on a tool in an hour, and this many times its usual hourly rate,
 # emails the Moderators (once per VOTE_SPIKE_QUIET_HOURS per tool) and shows on the admin home.
 # Checked on about one vote in VOTE_SPIKE_SAMPLE (0: never), so most votes stay one round trip.

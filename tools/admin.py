@@ -536,12 +536,16 @@ class CatalogueChangeAdmin(admin.ModelAdmin):
     """A newer models.dev snapshot's figures for known models: nothing reaches readers until an
     editor approves them here (tools/staging.py). Approve or reject many at once."""
 
-    list_display = ("model", "what_changes", "on_the_site", "source", "created_at", "status")
+    list_display = ("tool_link", "what_changes", "on_the_site", "source", "created_at", "status")
+    list_display_links = None  # the tool's name links to the tool; nothing here is edited
     list_filter = (PendingFirstFilter, "source")
     list_select_related = ("spec__tool", "decided_by")
     search_fields = ("spec__model_id", "spec__tool__name")
     actions = ("approve_selected", "reject_selected")
-    fields = ("model", "what_changes", "source", "taken_on", "status", "decided_by", "decided_at")
+    fields = (
+        *("tool_link", "what_changes", "source", "taken_on", "status", "decided_by"),
+        "decided_at",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -551,7 +555,7 @@ class CatalogueChangeAdmin(admin.ModelAdmin):
         return False  # rejected, not deleted: the next import of the same figures stays quiet
 
     @admin.display(description="Model", ordering="spec__tool__name")
-    def model(self, change: CatalogueChange) -> str:
+    def tool_link(self, change: CatalogueChange) -> str:
         return format_html(
             '<a href="{}">{}</a>',
             reverse("admin:tools_tool_change", args=[change.spec.tool_id]),

@@ -104,6 +104,21 @@ class FactCheckForm(MergesConcurrentEdits):
         fields = ("fact", "basis", "checked_on", "source_url")
         formfield_callback = https_first
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        fact = cleaned.get("fact")
+        tool_id = self.instance.tool_id
+        # A colleague added this fact's check after the form was opened: one check per fact (the
+        # database says so too), so this new row would fail on save.
+        new = self.instance.pk is None and tool_id and fact and self.has_changed()
+        if new and FactCheck.objects.filter(tool_id=tool_id, fact=fact).exists():
+            self.add_error(
+                "fact",
+                "Someone added a check of this fact after you opened the form: it is listed "
+                "above once you reload. Edit that one instead.",
+            )
+        return cleaned
+
 
 class FactCheckInline(admin.StackedInline):
     """On the tool form: when each changing fact was last checked, where from, on whose word.

@@ -39,6 +39,17 @@ class ReviewForm(MergesConcurrentEdits):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        reviewer, tool_id = cleaned.get("reviewer"), self.instance.tool_id
+        # A colleague wrote this critic's review after the form was opened (one review per critic
+        # and tool; the database says so too).
+        new = self.instance.pk is None and reviewer and tool_id and self.has_changed()
+        if new and Review.objects.filter(tool_id=tool_id, reviewer=reviewer).exists():
+            self.add_error(
+                "reviewer",
+                f"{reviewer} already has a review of this tool, saved after you opened the "
+                "form: reload to see it, and edit that one.",
+            )
+            return cleaned
         # Against what readers last saw (the stored row, or its last published revision if it
         # is a draft now), not the form's instance: a revert (History) builds the form on the
         # old version, which would make the flip back look like no change at all.

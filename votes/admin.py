@@ -104,6 +104,7 @@ class VoteAdmin(ReadOnlyAdmin):
             "clusters": clusters(),
             "cluster_hours": CLUSTER_HOURS,
             "cluster_minimum": settings.VOTE_CLUSTER_MINIMUM,
+            "cluster_gap": settings.VOTE_CLUSTER_GAP_MINUTES,
             "alerts": VoteAlert.objects.filter(
                 created_at__gte=timezone.now() - timezone.timedelta(days=1)
             ).select_related("tool"),
@@ -129,15 +130,16 @@ class VoteAdmin(ReadOnlyAdmin):
         if found is None or action not in ("hold", "clear", "remove"):
             self.message_user(request, "That cluster is not one this page listed.", messages.ERROR)
             return here
-        tool_id, agent_hash, hour = found
+        tool_id = found[0]
+        votes = votes_in_cluster(*found)
         if action == "remove":
-            ids = list(votes_in_cluster(*found).values_list("pk", flat=True))
+            # Only once held (the page offers Remove then): a click that cannot be undone comes
+            # after one that can.
+            ids = list(votes.filter(held=True).values_list("pk", flat=True))
             count = self._remove(request, ids)
-            done = f"Removed {count} vote{'s' if count != 1 else ''}"
+            done = f"Removed {count} held vote{'s' if count != 1 else ''}"
         else:
-            count = set_held(
-                tool_id=tool_id, agent_hash=agent_hash, hour=hour, held=action == "hold"
-            )
+            count = set_held(votes, tool_id=tool_id, held=action == "hold")
             verb = "Held" if action == "hold" else "Put back"
             done = f"{verb} {count} vote{'s' if count != 1 else ''}"
         community = CommunityTally(*read_tally(tool_id))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncHour, TruncMinute
+from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
 from votes.models import Vote
@@ -146,14 +146,16 @@ CLUSTER_HOURS = 24
 
 @dataclass(frozen=True)
 class Cluster:
-    """Votes on one tool from one browser fingerprint (agent hash) within one hour, across
-    however many addresses: what a script rotating addresses leaves behind, where bursts (one
-    address, one minute) each look small."""
+    """A run of votes on one tool from one browser fingerprint (agent hash), each within
+    VOTE_CLUSTER_GAP_MINUTES of the one before, across however many addresses: what a script
+    rotating addresses leaves behind, where bursts (one address, one minute) each look small.
+    Runs, not clock hours, so a script cannot hide by straddling the top of an hour."""
 
     tool_id: int
     tool_name: str
     agent_hash: str
-    hour: datetime.datetime
+    start: datetime.datetime
+    end: datetime.datetime
     votes: int
     ships: int
     addresses: int
@@ -165,62 +167,85 @@ class Cluster:
 
     @property
     def key(self) -> str:
-        return f"{self.tool_id}|{self.agent_hash}|{self.hour.isoformat()}"
+        return f"{self.tool_id}|{self.agent_hash}|{self.start.isoformat()}|{self.end.isoformat()}"
 
 
 def clusters(now: datetime.datetime | None = None) -> list[Cluster]:
     """Clusters of VOTE_CLUSTER_MINIMUM or more votes from two or more addresses in the last
-    CLUSTER_HOURS hours, largest first. One query (the vote_recent index)."""
+    CLUSTER_HOURS hours, largest first. Two queries: which (tool, fingerprint) pairs have
+    enough votes at all, then those pairs' votes, split into runs here."""
     now = now or timezone.now()
-    rows = (
-        Vote.objects.filter(created_at__gte=now - CLUSTER_HOURS * HOUR)
-        .exclude(agent_hash="")
-        .annotate(hour=TruncHour("created_at"))
-        .values("tool_id", "tool__name", "agent_hash", "hour")
-        .annotate(
-            votes=Count("pk"),
-            ships=Count("pk", filter=Q(value=Vote.Value.SHIP)),
-            addresses=Count("address_hash", distinct=True),
-            held=Count("pk", filter=Q(held=True)),
-        )
-        .filter(votes__gte=settings.VOTE_CLUSTER_MINIMUM, addresses__gte=2)
-        .order_by("-votes", "-hour")
+    minimum = settings.VOTE_CLUSTER_MINIMUM
+    gap = datetime.timedelta(minutes=settings.VOTE_CLUSTER_GAP_MINUTES)
+    recent = Vote.objects.filter(created_at__gte=now - CLUSTER_HOURS * HOUR).exclude(agent_hash="")
+    pairs = (
+        recent.values("tool_id", "agent_hash")
+        .annotate(count=Count("pk"))
+        .filter(count__gte=minimum)
     )
-    return [
-        Cluster(
-            tool_id=row["tool_id"],
-            tool_name=row["tool__name"],
-            agent_hash=row["agent_hash"],
-            hour=row["hour"],
-            votes=row["votes"],
-            ships=row["ships"],
-            addresses=row["addresses"],
-            held=row["held"],
+    match = Q()
+    for pair in pairs:
+        match |= Q(tool_id=pair["tool_id"], agent_hash=pair["agent_hash"])
+    if not match:
+        return []
+    rows = (
+        recent.filter(match)
+        .values_list(
+            "tool_id", "tool__name", "agent_hash", "created_at", "address_hash", "value", "held"
         )
-        for row in rows
-    ]
+        .order_by("tool_id", "agent_hash", "created_at")
+    )
+    found: list[Cluster] = []
+    run: list[tuple] = []
+
+    def close(run: list[tuple]) -> None:
+        addresses = {row[4] for row in run}
+        if len(run) >= minimum and len(addresses) >= 2:
+            found.append(
+                Cluster(
+                    tool_id=run[0][0],
+                    tool_name=run[0][1],
+                    agent_hash=run[0][2],
+                    start=run[0][3],
+                    end=run[-1][3],
+                    votes=len(run),
+                    ships=sum(1 for row in run if row[5] == Vote.Value.SHIP),
+                    addresses=len(addresses),
+                    held=sum(1 for row in run if row[6]),
+                )
+            )
+
+    for row in rows:
+        if run and (row[:3:2] != run[-1][:3:2] or row[3] - run[-1][3] > gap):
+            close(run)
+            run = []
+        run.append(row)
+    close(run)
+    return sorted(found, key=lambda cluster: (-cluster.votes, -cluster.end.timestamp()))
 
 
-def parse_cluster_key(key: str) -> tuple[int, str, datetime.datetime] | None:
-    """(tool id, agent hash, hour) from Cluster.key, or None if it is not one."""
+def parse_cluster_key(key: str) -> tuple[int, str, datetime.datetime, datetime.datetime] | None:
+    """(tool id, agent hash, first vote, last vote) from Cluster.key, or None."""
     parts = key.split("|")
-    if len(parts) != 3 or not parts[0].isdigit():
+    if len(parts) != 4 or not parts[0].isdigit():
         return None
-    tool_id, agent_hash, hour = int(parts[0]), parts[1], parts[2]
+    agent_hash = parts[1]
     if len(agent_hash) != 64 or not all(c in "0123456789abcdef" for c in agent_hash):
         return None
     try:
-        when = datetime.datetime.fromisoformat(hour)
+        start, end = (datetime.datetime.fromisoformat(part) for part in parts[2:])
     except ValueError:
         return None
-    if when.tzinfo is None or when.minute or when.second or when.microsecond:
+    if start.tzinfo is None or end.tzinfo is None or end < start or end - start > DAY:
         return None
-    return tool_id, agent_hash, when
+    return int(parts[0]), agent_hash, start, end
 
 
-def votes_in_cluster(tool_id: int, agent_hash: str, hour: datetime.datetime) -> QuerySet:
+def votes_in_cluster(
+    tool_id: int, agent_hash: str, start: datetime.datetime, end: datetime.datetime
+) -> QuerySet:
     return Vote.objects.filter(
-        tool_id=tool_id, agent_hash=agent_hash, created_at__gte=hour, created_at__lt=hour + HOUR
+        tool_id=tool_id, agent_hash=agent_hash, created_at__gte=start, created_at__lte=end
     )
 
 

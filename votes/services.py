@@ -18,7 +18,7 @@ from core.purge import purge
 from votes.fingerprints import Fingerprint
 from votes.identity import forget_visitor_state, state_key
 from votes.models import Bookmark, Vote, VoteAlert
-from votes.moderation import hourly_rates, is_spike, votes_in_cluster
+from votes.moderation import hourly_rates, is_spike
 
 logger = logging.getLogger(__name__)
 SPIKE_LOCK = 7_261_000_000  # + tool id: one alert decision per tool at a time (advisory lock)
@@ -193,11 +193,11 @@ def email_moderators(alert: VoteAlert) -> None:
     VoteAlert.objects.filter(pk=alert.pk).update(emailed=len(moderators))
 
 
-def set_held(*, tool_id: int, agent_hash: str, hour: datetime.datetime, held: bool) -> int:
-    """Hold a cluster's votes out of the public figures (or put them back): one statement, the
-    tally trigger moves the figures; returns how many votes changed."""
+def set_held(votes, *, tool_id: int, held: bool) -> int:
+    """Hold these votes (a cluster's) out of the public figures, or put them back: one
+    statement, the tally trigger moves the figures; returns how many votes changed."""
     with transaction.atomic():
-        changed = votes_in_cluster(tool_id, agent_hash, hour).exclude(held=held).update(held=held)
+        changed = votes.exclude(held=held).update(held=held)
         if changed:
             purge(tally_keys(tool_id))
     return changed

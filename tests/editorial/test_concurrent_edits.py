@@ -220,3 +220,43 @@ def test_presence_answers_only_a_post_from_someone_who_may_change_it(alice):
     sign_in_verified(client, moderator)
     assert client.post(url).status_code == 403
     assert not Presence.objects.filter(user=moderator).exists()
+
+
+def fill_new_fact_row(data: dict, fact: str, source: str) -> None:
+    prefix = next(k for k, v in data.items() if k.endswith("-fact") and v == fact)[: -len("-fact")]
+    assert not data.get(f"{prefix}-id"), "a new row"
+    data[f"{prefix}-source_url"] = source
+    data[f"{prefix}-checked_on"] = "2026-12-01"
+
+
+def test_two_editors_adding_the_same_fact_check_get_an_error_not_a_500(alice, bob):
+    tool = ToolFactory()
+    stale = form_data(alice.get(change_url(tool)))
+    fresh = form_data(bob.get(change_url(tool)))
+    fill_new_fact_row(fresh, "licence", "https://bob.example/licence")
+    assert bob.post(change_url(tool), fresh).status_code == 302
+    fill_new_fact_row(stale, "licence", "https://alice.example/licence")
+    refused = alice.post(change_url(tool), stale)
+    assert refused.status_code == 200
+    assert "Someone added a check of this fact" in text(refused)
+    again = alice.post(change_url(tool), form_data(refused))  # saving again: still no 500
+    assert again.status_code in (200, 302)
+    assert FactCheck.objects.get(tool=tool, fact="licence").source_url == (
+        "https://bob.example/licence"
+    )
+
+
+def test_two_editors_writing_the_same_critics_first_review_get_an_error_not_a_500(
+    alice, bob, panel
+):
+    tool = ToolFactory()
+    stale = form_data(alice.get(change_url(tool)))
+    fresh = form_data(bob.get(change_url(tool)))
+    for data, who in ((fresh, "Bob"), (stale, "Alice")):
+        data.update(
+            {"reviews-0-score": "70", "reviews-0-verdict": "ship", "reviews-0-body": f"{who}."}
+        )
+    assert bob.post(change_url(tool), fresh).status_code == 302
+    refused = alice.post(change_url(tool), stale)
+    assert refused.status_code == 200 and "already has a review of this tool" in text(refused)
+    assert Review.objects.get(tool=tool).body == "Bob."

@@ -55,6 +55,7 @@ def test_a_newer_snapshot_changes_nothing_readers_see_until_approved(
 
     editor = signed_in("Editors")
     listing = page_text(editor, CHANGES)
+    assert "GPT-4o" in listing and "GPT-4.1 mini" in listing  # which model each change is for
     assert "input, $ per 1M tokens: $2.5 → $2.75" in listing
     assert "context window, tokens: 1047576 → 2000000" in listing
     pending = list(CatalogueChange.objects.filter(status="pending").values_list("pk", flat=True))

@@ -4,10 +4,13 @@ spike has already emailed the Moderators and shows on the admin home."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import sign_in_verified
 from votes.models import Vote, VoteAlert
@@ -18,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/tools/code-llama-4/vote/"
 MODERATION = reverse("admin:votes_vote_moderation")
+EARLIER, LATER = "2026-12-07T10:00:00+00:00", "2026-12-07T10:30:00+00:00"
 SCRIPT = "Mozilla/5.0 (X11; Linux x86_64) VoteBot/1.0"
 
 
@@ -73,9 +77,12 @@ def test_a_distributed_attack_is_one_cluster_held_in_one_click(
     assert "Held 120 votes" in response.content.decode()
     assert read_tally(tool.pk) == (0, 5)  # the public figure: the five readers
     assert Vote.objects.filter(held=True).count() == 120
-    # Put back, then removed: the figures follow each time.
+    # Put back, held again, then removed for good: the figures follow each time.
     moderator.post(MODERATION, {"cluster": cluster.key, "do": "clear"})
     assert read_tally(tool.pk) == (120, 5)
+    moderator.post(MODERATION, {"cluster": cluster.key, "do": "remove"})  # not held: nothing
+    assert Vote.objects.count() == 125
+    moderator.post(MODERATION, {"cluster": cluster.key, "do": "hold"})
     moderator.post(MODERATION, {"cluster": cluster.key, "do": "remove"})
     assert read_tally(tool.pk) == (0, 5)
     assert Vote.objects.count() == 5
@@ -108,8 +115,15 @@ def test_ordinary_voting_is_neither_a_cluster_nor_a_spike(tool, mailoutbox):
     "data",
     [
         {"cluster": "nonsense", "do": "hold"},
-        {"cluster": f"1|{'a' * 64}|2026-12-07T10:30:00+00:00", "do": "hold"},  # not an hour
-        {"cluster": f"1|{'a' * 64}|2026-12-07T10:00:00+00:00", "do": "explode"},
+        {"cluster": f"1|{'a' * 64}|2026-12-07T10:30:00+00:00", "do": "hold"},  # no end
+        {
+            "cluster": f"1|{'a' * 64}|2026-12-07T10:30:00+00:00|2026-12-07T10:00:00+00:00",
+            "do": "hold",
+        },
+        {
+            "cluster": f"1|{'a' * 64}|2026-12-07T10:00:00+00:00|2026-12-07T10:30:00+00:00",
+            "do": "explode",
+        },
     ],
 )
 def test_a_bad_cluster_action_changes_nothing(tool, moderator, data):
@@ -125,3 +139,20 @@ def test_editors_cannot_act_on_clusters(tool, signed_in):
     key = clusters()[0].key if clusters() else "x"
     editor = signed_in("Editors")
     assert editor.post(MODERATION, {"cluster": key, "do": "remove"}).status_code == 403
+
+
+def test_a_script_straddling_the_top_of_the_hour_is_still_one_cluster(tool):
+    """Twelve votes from one browser and twelve addresses between 18:49 and 19:22: one run."""
+    from tests.factories import VoteFactory
+
+    top = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for n in range(12):
+        VoteFactory(
+            tool=tool,
+            agent_hash="e" * 64,
+            address_hash=f"{n:064x}",
+            created_at=top - datetime.timedelta(minutes=11) + datetime.timedelta(minutes=3 * n),
+        )
+    [cluster] = clusters()
+    assert (cluster.votes, cluster.addresses) == (12, 12)
+    assert cluster.start < top < cluster.end
