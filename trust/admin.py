@@ -163,11 +163,18 @@ def fact_value(check: FactCheck) -> str:
         if obj is None:
             continue
         value = getattr(obj, name)
-        if isinstance(value, Decimal):
-            parts.append(f"${value.normalize():f}")
-        elif value not in (None, ""):
-            parts.append(str(value))
+        if value not in (None, ""):
+            parts.append(shown_value(value))
     return " · ".join(parts) or "(nothing shown)"
+
+
+def shown_value(value) -> str:
+    """A fact's value as an editor reads it: prices in dollars without trailing zeros."""
+    if value in (None, ""):
+        return "(empty)"
+    if isinstance(value, Decimal):
+        return f"${value.normalize():f}"
+    return str(value)
 
 
 @admin.register(FactCheck)
@@ -293,11 +300,18 @@ class CorrectionForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("status") != Correction.Status.ACCEPTED or (
-            self.instance.status == Correction.Status.ACCEPTED and "status" not in self.changed_data
-        ):
-            return cleaned
         field = cleaned.get("fix_field")
+        typed = bool(field or (cleaned.get("fix_value") or "").strip())
+        if "fix_field" in self.fields and typed and cleaned.get("status") != "accepted":
+            self.add_error(
+                "fix_field",
+                "A fix is written only with “Corrected”: choose it, or clear the field and the "
+                "value.",
+            )
+            return cleaned
+        already = self.instance.status == Correction.Status.ACCEPTED
+        if cleaned.get("status") != Correction.Status.ACCEPTED or (already and not typed):
+            return cleaned
         if not field:
             self.add_error(
                 "fix_field",
@@ -438,8 +452,7 @@ class CorrectionAdmin(admin.ModelAdmin):
                 target, name = fix_target(correction, field)
             except ValidationError:
                 continue
-            value = getattr(target, name)
-            lines.append((label_of(correction, field), "(empty)" if value in (None, "") else value))
+            lines.append((label_of(correction, field), shown_value(getattr(target, name))))
         return format_html_join(format_html("<br>"), "{}: {}", lines)
 
     @admin.display(description="Fix")
@@ -456,9 +469,8 @@ class CorrectionAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Correction, form, change: bool) -> None:
         status = form.cleaned_data["status"]
         reply = form.cleaned_data.get("reply")
-        if "status" not in form.changed_data:
-            obj.save()
-        elif status == Correction.Status.ACCEPTED:
+        if status == Correction.Status.ACCEPTED and form.cleaned_data.get("fix_field"):
+            # Newly corrected, or a further fix of a report already corrected.
             fix_and_accept(
                 correction=obj,
                 field=form.cleaned_data["fix_field"],
@@ -466,6 +478,8 @@ class CorrectionAdmin(admin.ModelAdmin):
                 editor=request.user,
                 reply=reply,
             )
+        elif "status" not in form.changed_data:
+            obj.save()
         else:
             handle_correction(correction=obj, status=status, editor=request.user, reply=reply)
 

@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from trust.models import Correction, FactCheck
+from trust.models import Correction, Fact, FactCheck
 
 
 def report_error(
@@ -99,12 +99,29 @@ def fix_and_accept(
         target._change_reason = f"Correction of a reader's report ({correction.summary})"
         target._history_user = editor
         target.save()
+        vouch_for_fix(correction)
         correction.fixed_field = field
         correction.fixed_before = "" if before is None else str(before)
         correction.fixed_after = "" if new is None else str(new)
         return handle_correction(
             correction=correction, status=Correction.Status.ACCEPTED, editor=editor, reply=reply
         )
+
+
+def vouch_for_fix(correction: Correction) -> None:
+    """The fixed fact is now on our word, checked today (no longer "from the catalogue" or "the
+    maker's claim"), from the reader's source when they gave one."""
+    if correction.fact not in Fact.values:
+        return
+    check = FactCheck.objects.filter(tool_id=correction.tool_id, fact=correction.fact).first()
+    if check is None and not correction.source_url:
+        return  # nowhere to say it comes from
+    check = check or FactCheck(tool_id=correction.tool_id, fact=correction.fact)
+    today = timezone.localdate()
+    check.basis, check.checked_on, check.changed_on = FactCheck.Basis.CHECKED, today, today
+    if correction.source_url:
+        check.source_url = correction.source_url
+    check.save()
 
 
 def reply_to_reader(correction: Correction) -> None:

@@ -174,3 +174,44 @@ def test_open_reports_are_on_the_tools_form(editor, reference_pair):
     decide(editor, report, status="no_change")
     form = text_of(editor.get(reverse("admin:tools_tool_change", args=[reference_pair[0].pk])))
     assert "The maker is wrong." not in form
+
+
+def test_a_fix_typed_without_corrected_is_refused_not_dropped(editor, reference_pair):
+    report = CorrectionFactory(tool=reference_pair[0], fact="maker")
+    response = decide(editor, report, status="new", fix_field="maker", fix_value="Meta AI")
+    assert response.status_code == 200 and "only with “Corrected”" in text_of(response)
+    assert Tool.objects.get(pk=reference_pair[0].pk).maker == "Meta"
+
+
+def test_a_report_already_corrected_takes_a_further_fix(editor, reference_pair):
+    report = CorrectionFactory(tool=reference_pair[0], fact="maker")
+    decide(editor, report, status="accepted", fix_field="maker", fix_value="Meta AI")
+    response = decide(editor, report, status="accepted", fix_field="maker", fix_value="Meta")
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.fixed_before, report.fixed_after) == ("Meta AI", "Meta")
+    assert Tool.objects.get(pk=reference_pair[0].pk).maker == "Meta"
+    # Saving the report again with only a new reply changes nothing on the tool.
+    assert decide(editor, report, status="accepted", reply="Done twice.").status_code == 302
+
+
+def test_a_fixed_figure_is_on_our_word_from_the_readers_source(editor):
+    from modelspecs.models import ModelSpec
+    from tests.factories import ToolFactory
+    from trust.models import FactCheck
+
+    tool = ToolFactory()
+    ModelSpec.objects.create(
+        tool=tool, provider="openai", model_id="m", input_price=2.5, output_price=10, source="s"
+    )
+    FactCheck.objects.create(
+        tool=tool, fact="model_prices", basis="catalogue", source_url="https://models.dev/x"
+    )
+    report = CorrectionFactory(
+        tool=tool, fact="model_prices", source_url="https://openai.com/api/pricing/"
+    )
+    decide(editor, report, status="accepted", fix_field="model_spec.input_price", fix_value="2.75")
+    check = FactCheck.objects.get(tool=tool, fact="model_prices")
+    assert (check.basis, check.source_url) == ("checked", "https://openai.com/api/pricing/")
+    form = text_of(editor.get(change(report)))
+    assert "$2.75" in form and "2.750000" not in form
