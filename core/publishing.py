@@ -42,6 +42,12 @@ def is_previewing() -> bool:
     return _previewing.get()
 
 
+# The two verdicts, as critics give them and readers vote them: one spelling for the models, the
+# panel, the tally and raw SQL (verdicts/panel.py and votes/tally.py take them from here).
+SHIP = "ship"
+SKIP = "skip"
+
+
 def live_q(prefix: str = "", now: datetime | None = None) -> Q:
     """Rows visitors may see now; `prefix` reaches them through a relation (`"tool__"`)."""
     if _previewing.get():
@@ -49,6 +55,14 @@ def live_q(prefix: str = "", now: datetime | None = None) -> Q:
     return ~Q(**{f"{prefix}status": Status.DRAFT}) & Q(
         **{f"{prefix}published_at__lte": now or timezone.now()}
     )
+
+
+def live_sql(alias: str) -> str:
+    """live_q as a condition of raw SQL, for the few queries written by hand (votes/views.py):
+    the same rule, spelt once here beside it. `alias` is the table's alias in that query."""
+    if not alias.isidentifier():
+        raise ValueError(f"not a table alias: {alias!r}")
+    return f"{alias}.status <> '{Status.DRAFT}' AND {alias}.published_at <= now()"
 
 
 def now_to_the_second() -> datetime:

@@ -13,10 +13,8 @@ from django.db.models import Avg, Case, CharField, Count, F, IntegerField, Max, 
 from django.db.models.functions import Round
 
 from core.numbers import round_half_up
-from core.publishing import live_q
+from core.publishing import SHIP, SKIP, live_q
 
-SHIP = "ship"
-SKIP = "skip"
 SPLIT = "split"
 NOT_REVIEWED = "none"
 

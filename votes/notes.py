@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
+from core.publishing import SHIP, SKIP
+
 COOKIE = "vote_note"
 NOTE_SECONDS = 10
-NOTES = {"ship": "Counted: ship.", "skip": "Counted: skip.", "clear": "Vote withdrawn."}
+NOTES = {SHIP: "Counted: ship.", SKIP: "Counted: skip.", "clear": "Vote withdrawn."}
 
 
 def note_for(value: str) -> str:

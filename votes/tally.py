@@ -18,9 +18,7 @@ from django.db.models import Case, ExpressionWrapper, F, FloatField, Value, When
 from django.db.models.functions import Cast, Coalesce, Sqrt
 
 from core.numbers import WILSON_Z, percent, wilson_lower_bound
-
-SHIP = "ship"
-SKIP = "skip"
+from core.publishing import SHIP, SKIP
 
 
 def community_expressions() -> dict:
