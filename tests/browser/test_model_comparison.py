@@ -47,6 +47,11 @@ def test_the_calculator_answers_in_place(open_page):
     expect(result).to_contain_text("Claude Sonnet 4.6 is cheaper")
     expect(result).to_contain_text("$7,500.00")
     assert page.url.endswith(PATH)  # no navigation: htmx swapped the result in
+    # The swap settles before the next input (on a loaded machine a box typed into before
+    # that could be replaced by the answer's copy).
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
+    )
     page.get_by_label("Input tokens a month").fill("-3")
     page.get_by_role("button", name="Work it out").click()
     expect(result).to_contain_text("cannot be negative")
