@@ -35,7 +35,7 @@ from modelspecs.formats import tokens
 from modelspecs.models import CatalogueChange, ModelSpec
 from tools.compare import SEPARATOR
 from tools.models import Category, Tool
-from tools.staging import bring_text_in_line, derived_pricing, stage
+from tools.staging import derived_pricing, stage
 from trust.models import Fact, FactCheck
 
 PRICE_PLACES = Decimal("0.000001")  # the catalogue has float noise (0.30000000000000004)
@@ -428,11 +428,8 @@ def import_entry(
         outcome = "updated"
     spec.full_clean(exclude=["tool"])
     spec._change_reason = reason
-    spec._text_follows_here = True
     spec.save()
     record_checks(spec, changed, taken_on)
-    if outcome == "updated" and changed & set(PRICE_FIELDS):
-        bring_text_in_line(spec.tool, spec, reason)
     return outcome, [line for line in what if line]
 
 

@@ -90,14 +90,14 @@ def category_changed(sender, instance: Category, **kwargs) -> None:
 @receiver(post_save, sender=ModelSpec)
 def price_text_follows_the_figures(sender, instance: ModelSpec, raw: bool = False, **kwargs):
     """A priced model's entry price and pricing text are its figures in words, whoever changed
-    the figures (a fixed correction, the shell); an import or an approval does it itself, in
-    the save that records why."""
-    if raw or getattr(instance, "_text_follows_here", False):
+    the figures (an import, an approved catalogue change, a fixed correction, the shell): the
+    tool is saved with the figures' reason and editor, so its history says why."""
+    if raw:
         return
     derived = derived_pricing(instance)
     tool = Tool.objects.filter(pk=instance.tool_id).first()
     if derived is None or tool is None:
         return
     if any(getattr(tool, name) != value for name, value in derived.items()):
-        reason = getattr(instance, "_change_reason", "") or "The model's figures changed"
+        reason = getattr(instance, "_change_reason", None) or "The model's figures changed"
         bring_text_in_line(tool, instance, reason, getattr(instance, "_history_user", None))

@@ -1,9 +1,9 @@
 """Catalogue refreshes as a reviewed change set: an import of a newer models.dev snapshot
 stages each known model's changed figures (modelspecs.CatalogueChange) instead of writing
 them; an editor approves or rejects them in the admin, in bulk. Approving writes the figures
-(with history), brings the tool's own entry price and pricing text in line with them, marks
-the tool changed and purges its pages (the model signals). New models are not staged: they
-arrive as draft tools, which nobody sees until an editor publishes them.
+(with history; tools/signals.py then brings the tool's own entry price and pricing text in
+line with them), marks the tool changed and purges its pages (the model signals). New models
+are not staged: they arrive as draft tools, which nobody sees until an editor publishes them.
 
 MODELS_DEV_STAGE_CHANGES (on by default) and `import_models_dev --apply` let an operator
 write the figures at once instead.
@@ -86,11 +86,11 @@ def approve(change: CatalogueChange, user) -> bool:
     reason = f"Approved from the {change.source} by {user.get_username()}"
     spec._change_reason = reason
     spec._history_user = user
-    spec._text_follows_here = True  # below, in the same save of the tool as the approval
     spec.full_clean(exclude=["tool"])
-    spec.save()
+    spec.save()  # new prices also rewrite the tool's price text (tools/signals.py)
     record_checks(spec, set(after), change.taken_on)
-    bring_text_in_line(Tool.objects.get(pk=spec.tool_id), spec, reason, user)
+    # Marked changed whatever changed ("Updated" on the page, the admin's list, the sitemap).
+    Tool.objects.filter(pk=spec.tool_id).update(updated_at=timezone.now())
     change.status, change.decided_by, change.decided_at = Status.APPROVED, user, timezone.now()
     change.save(update_fields=["status", "decided_by", "decided_at"])
     return True
