@@ -276,8 +276,14 @@ PAGE_CACHE_CLOCK_MARGIN = envfloat("PAGE_CACHE_CLOCK_MARGIN", 0.1)
 # each only from its second request within the hour (core/pages.py). A three-tool page takes
 # about 96 KB in Redis (HTML, gzip and brotli; measured with the demo data), so 500 is ~48 MB.
 PAGE_CACHE_POPULAR_SLOTS = envint("PAGE_CACHE_POPULAR_SLOTS", 500)
-# A shared HTTP cache to purge by surrogate key (core/purge.py), e.g. http://cache:80/.
-FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
+# The shared HTTP caches to purge by surrogate key (core/purge.py, shaped like Wagtail's
+# WAGTAILFRONTENDCACHE); FRONTEND_CACHE_URL (e.g. http://cache:80/) names one Varnish.
+FRONTEND_CACHES = {}
+if os.environ.get("FRONTEND_CACHE_URL"):
+    FRONTEND_CACHES["varnish"] = {
+        "BACKEND": "core.purge.VarnishBackend",
+        "LOCATION": os.environ["FRONTEND_CACHE_URL"],
+    }
 
 # How the critics' text is made, said on the methodology page (e.g. "written by the editors,
 # drafted with a language model and checked by them" if that becomes true).

@@ -16,7 +16,7 @@ import logging
 import threading
 
 from django.core.cache import cache
-from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.db import transaction
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.commands.core import Script
 
@@ -72,54 +72,34 @@ class PooledClientRedisCacheClient(RedisCacheClient):
             raise ValueError(f"Key '{key}' not found.")
         return value
 
-    def set_many_and_delete(self, data: dict, delete: list, timeout) -> None:
-        """Django's set_many (MSET, then EXPIRE each key unless the timeout is None) and a
-        DEL of `delete`, in the one MULTI/EXEC pipeline set_many sends anyway."""
-        pipeline = self.get_client(None, write=True).pipeline()
-        if data:
-            pipeline.mset({key: self._serializer.dumps(value) for key, value in data.items()})
-        if timeout is not None:
-            for key in data:
-                pipeline.expire(key, timeout)
-        if delete:
-            pipeline.delete(*delete)
-        if data or delete:
-            pipeline.execute()
-
 
 class PooledRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = PooledClientRedisCacheClient
 
-    def set_many_and_delete(self, data: dict, delete, timeout=DEFAULT_TIMEOUT) -> None:
-        make_key = self.make_and_validate_key
-        self._cache.set_many_and_delete(
-            {make_key(key): value for key, value in data.items()},
-            [make_key(key) for key in delete],
-            self.get_backend_timeout(timeout),
-        )
-
     def validate_key(self, key: str) -> None:
         """Django checks every character of every key for memcached's sake (2% of a cached
         page); Redis takes any key, and ours never reach memcached."""
 
 
-def set_many_and_delete(cache: BaseCache, data: dict, delete, timeout=DEFAULT_TIMEOUT) -> None:
-    """cache.set_many(data, timeout) and cache.delete_many(delete): one round trip with Redis,
-    two calls with another cache (the in-memory one of development and most tests)."""
-    # (`django.core.cache.cache` is a proxy to the cache: ask it for the method, not its class.)
-    if hasattr(cache, "set_many_and_delete"):
-        cache.set_many_and_delete(data, delete, timeout)
-        return
-    cache.set_many(data, timeout)
-    if delete:
-        cache.delete_many(delete)
+def forget(*keys: str) -> None:
+    """Delete these entries of the cache (values kept with `kept`): now, and again once the
+    current transaction commits, as core.purge does with its marks. A cache outage is logged."""
+
+    def delete() -> None:
+        try:
+            cache.delete_many(keys)
+        except Exception:
+            logger.warning("cache unavailable: could not forget %s", keys, exc_info=True)
+
+    if transaction.get_connection().in_atomic_block:
+        delete()
+    transaction.on_commit(delete)
 
 
 def kept(key: str, compute, timeout: float | None = None):
-    """`compute()`'s value, kept in the cache under `key` (a write drops it: core.purge's
-    `drop`). With the cache down, it is computed every time rather than failing the page."""
+    """`compute()`'s value, kept in the cache under `key` (a write drops it: `forget`). With the cache down, it is computed every time rather than failing the page."""
     try:
         value = cache.get(key)
     except Exception:

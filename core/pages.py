@@ -67,7 +67,6 @@ from django.template.loader import get_template, render_to_string
 from django.utils.http import parse_etags, quote_etag
 from django.utils.safestring import SafeString, mark_safe
 
-from core.cache import set_many_and_delete
 from core.keys import Key
 
 logger = logging.getLogger(__name__)
@@ -212,11 +211,10 @@ def anonymous_headers(entry: Entry) -> dict[str, str]:
 # --- Marks: when each key last changed -------------------------------------------------------
 
 
-def mark_changed(names: Iterable[str], drop: Iterable[str] = ()) -> None:
-    """Record that these keys changed now (core/purge.py calls it once a write commits), and
-    delete the cache entries `drop` in the same round trip."""
+def mark_changed(names: Iterable[str]) -> None:
+    """Record that these keys changed now (core/purge.py calls it once a write commits)."""
     now = time.time()
-    set_many_and_delete(cache, {MARK_PREFIX + name: now for name in names}, drop, timeout=None)
+    cache.set_many({MARK_PREFIX + name: now for name in names}, timeout=None)
 
 
 def set_go_live(times: Iterable[float]) -> None:

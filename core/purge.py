@@ -1,20 +1,30 @@
-"""Where a purge goes: this app's page cache, and a shared HTTP cache when one is configured.
+"""One purge: a write names the keys of what it changed, and every cache that may hold a page
+showing them hears of it.
 
-Both sit behind one small interface, `purge(names)`, in the manner of Wagtail's frontend-cache
-backends. `FRONTEND_CACHE_URL` (e.g. `http://cache:80/`, the Varnish of compose.yaml) adds the
-HTTP backend: it sends `PURGE /` with the keys in `X-Purge-Keys`, and deploy/varnish/default.vcl
-bans every cached page whose `Surrogate-Key` names one of them. Another CDN needs another class
-with the same method (Fastly and Cloudflare purge by the same keys: `Surrogate-Key`/`Cache-Tag`).
+`purge(keys)` marks the keys changed in this app's page cache (core/pages.py), now and again
+once the write commits, and hands the editorial ones to every shared HTTP cache configured in
+`settings.FRONTEND_CACHES`, after the commit, from a thread of its own so that a slow cache never
+holds up an editor's response. The setting follows Wagtail's WAGTAILFRONTENDCACHE: a name, a
+`BACKEND` class and its options. Every backend has one method, `purge_batch(keys)`:
+
+    FRONTEND_CACHES = {"varnish": {"BACKEND": "core.purge.VarnishBackend",
+                                   "LOCATION": "http://cache:80/"}}
+
+`FRONTEND_CACHE_URL` in the environment configures exactly that one (compose.yaml). A Fastly or
+Cloudflare backend would be another class with the same method: they purge by the same keys,
+which pages send as `Surrogate-Key` and `Cache-Tag`.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import urllib.request
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from core import pages
 from core.keys import Key
@@ -22,69 +32,66 @@ from core.keys import Key
 logger = logging.getLogger(__name__)
 
 
-class AppCacheBackend:
-    """This app's page cache (Redis when REDIS_URL is set): pages showing a key are rebuilt.
-    It also deletes the cache entries `drop` (see `purge`)."""
+class VarnishBackend:
+    """A Varnish (or any HTTP cache) that bans by surrogate key on `PURGE`, with the keys in
+    `X-Purge-Keys` (deploy/varnish/default.vcl)."""
 
-    def purge(self, names: list[str], drop: list[str] = ()) -> None:
-        pages.mark_changed(names, drop)
+    def __init__(self, params: dict) -> None:
+        self.location = params["LOCATION"]
+        self.timeout = params.get("TIMEOUT", 2.0)
 
-
-class HTTPPurgeBackend:
-    """A shared HTTP cache that bans by surrogate key on `PURGE` (deploy/varnish/default.vcl)."""
-
-    def __init__(self, url: str, timeout: float = 2.0) -> None:
-        self.url = url
-        self.timeout = timeout
-
-    def purge(self, names: list[str]) -> None:
+    def purge_batch(self, keys: list[str]) -> None:
         request = urllib.request.Request(  # noqa: S310 (an operator's setting, not input)
-            self.url, method="PURGE", headers={"X-Purge-Keys": " ".join(names)}
+            self.location, method="PURGE", headers={"X-Purge-Keys": " ".join(keys)}
         )
         with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
             response.read()
 
 
-def backends() -> list:
-    found: list = [AppCacheBackend()]
-    if settings.FRONTEND_CACHE_URL:
-        found.append(HTTPPurgeBackend(settings.FRONTEND_CACHE_URL))
-    return found
+def frontend_backends() -> list:
+    """The shared caches of settings.FRONTEND_CACHES, each with `purge_batch(keys)`."""
+    return [
+        import_string(params["BACKEND"])(params)
+        for params in getattr(settings, "FRONTEND_CACHES", {}).values()
+    ]
 
 
-def purge(keys: Iterable[Key], *, drop: Iterable[str] = ()) -> None:
+def send_to_frontends(names: list[str]) -> None:
+    """Tell every shared cache; a failure is logged, never raised: the write itself succeeded,
+    and pages kept meanwhile expire on their own (s-maxage)."""
+    for backend in frontend_backends():
+        try:
+            backend.purge_batch(names)
+        except Exception:
+            logger.exception("could not purge %s from %s", names, type(backend).__name__)
+
+
+def purge(keys: Iterable[Key]) -> None:
     """Pages showing any of these keys must be rebuilt: now, and again once the current
-    transaction commits. `drop` names entries of this app's cache that the same write made
-    stale (a voter's cached state): they are deleted at the same moments, in the same round
-    trip as the marks.
+    transaction commits (a page built between the two read the old rows). Shared caches are
+    told after the commit.
 
-    The second purge matters: a page built between the first and the commit read the old
-    rows, and the commit-time mark (or ban) makes it stale as well.
-
-    Community keys (`soft`) only mark this app's cache: shared caches hold pages showing them
-    for `TALLY_WINDOW_SECONDS` at most, so they are never sent a purge.
+    Community keys (`soft`) stay in this app: shared caches keep pages showing them for
+    TALLY_WINDOW_SECONDS at most, so they are never sent a purge.
     """
     keys = sorted(set(keys))
-    drop = list(drop)
-    if not keys and not drop:
+    if not keys:
         return
+    names = [key.name for key in keys]
+    editorial = [key.name for key in keys if not key.soft]
 
-    def send() -> None:
-        for backend in backends():
-            app_cache = isinstance(backend, AppCacheBackend)
-            names = [key.name for key in keys if app_cache or not key.soft]
-            try:
-                if app_cache:
-                    backend.purge(names, drop)
-                elif names:
-                    backend.purge(names)
-            except Exception:
-                # The write itself succeeded: never fail an editor's save or a vote over it.
-                # Pages kept meanwhile expire on their own (PAGE_TIMEOUT, s-maxage).
-                logger.exception(
-                    "could not purge %s (or drop %s) from %s", names, drop, type(backend).__name__
-                )
+    def mark() -> None:
+        try:
+            pages.mark_changed(names)
+        except Exception:
+            logger.exception("cache unavailable: could not mark %s changed", names)
+
+    def after_commit() -> None:
+        mark()
+        if editorial and getattr(settings, "FRONTEND_CACHES", None):
+            # Not a daemon: a management command waits for it before it exits.
+            threading.Thread(target=send_to_frontends, args=(editorial,), name="purge").start()
 
     if transaction.get_connection().in_atomic_block:
-        send()
-    transaction.on_commit(send)
+        mark()
+    transaction.on_commit(after_commit)

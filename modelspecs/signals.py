@@ -6,6 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from core import keys
+from core.cache import forget
 from core.purge import purge
 from modelspecs.costs import USES_CACHE_KEY
 from modelspecs.models import ModelSpec, PickMethod, Use
@@ -20,6 +21,7 @@ def model_spec_changed(sender, instance: ModelSpec, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=Use)
 @receiver([post_save, post_delete], sender=PickMethod)
 def method_changed(sender, **kwargs) -> None:
-    """A use changed: every pick, calculator and the methodology page may read differently (the
-    kept list of uses goes with the marks, and survives a cache outage as they do)."""
-    purge([keys.METHOD], drop=[USES_CACHE_KEY])
+    """A use changed: every pick, calculator and the methodology page may read differently,
+    and the kept list of uses is read again."""
+    purge([keys.METHOD])
+    forget(USES_CACHE_KEY)

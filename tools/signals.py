@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from core import keys, pages
+from core.cache import forget
 from core.publishing import Status
 from core.purge import purge
 from modelspecs.models import ModelSpec
@@ -50,10 +51,8 @@ def keep_old_slug(sender, instance: Tool, raw: bool = False, **kwargs) -> None:
 def tool_changed(sender, instance: Tool, **kwargs) -> None:
     categories = {instance.category_id, getattr(instance, "_category_before", None)} - {None}
     # Search's word list (tools/finding.py) is read again on the next near miss.
-    purge(
-        [keys.tool(instance.pk), keys.TOOLS, *(keys.category(pk) for pk in categories)],
-        drop=[VOCABULARY_KEY],
-    )
+    purge([keys.tool(instance.pk), keys.TOOLS, *(keys.category(pk) for pk in categories)])
+    forget(VOCABULARY_KEY)
 
 
 @receiver([post_save, post_delete], sender=Tool)

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 
+from core.cache import forget
 from core.publishing import live_q
 from votes.models import Bookmark, Visitor, Vote
 
@@ -157,16 +158,7 @@ def state_key(visitor_id: int) -> str:
 
 def forget_visitor_state(visitor_id: int) -> None:
     """Drop the visitor's cached state: now, and again once the write commits."""
-
-    def forget() -> None:
-        try:
-            cache.delete(state_key(visitor_id))
-        except Exception:
-            logger.exception("cache unavailable: visitor %s may see old state", visitor_id)
-
-    if transaction.get_connection().in_atomic_block:
-        forget()
-    transaction.on_commit(forget)
+    forget(state_key(visitor_id))
 
 
 def _cache_get(key: str):

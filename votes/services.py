@@ -16,7 +16,7 @@ from django.utils import timezone
 from core import keys
 from core.purge import purge
 from votes.fingerprints import Fingerprint
-from votes.identity import forget_visitor_state, state_key
+from votes.identity import forget_visitor_state
 from votes.models import Bookmark, Vote, VoteAlert
 from votes.moderation import hourly_rates, is_spike
 
@@ -109,9 +109,9 @@ def change_vote(*, visitor_id: int, tool_id: int, value: str) -> bool:
 
 
 def after_vote(visitor_id: int, tool_id: int) -> None:
-    """Pages showing the tool's figures are stale, and so is the voter's cached state (as
-    forget_visitor_state drops it): both in one round trip to the cache."""
-    purge(tally_keys(tool_id), drop=[state_key(visitor_id)])
+    """Pages showing the tool's figures are stale, and so is the voter's cached state."""
+    purge(tally_keys(tool_id))
+    forget_visitor_state(visitor_id)
 
 
 def set_bookmark(*, visitor_id: int, tool_id: int, action: str) -> None:

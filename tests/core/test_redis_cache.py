@@ -190,43 +190,9 @@ def test_a_counter_that_is_not_a_number_still_fails_to_increment(with_redis):
         cache.incr("text")
 
 
-def test_set_many_and_delete_writes_and_deletes_in_one_pipeline(with_redis):
-    from django.core.cache import cache
-
-    from core.cache import set_many_and_delete
-
-    cache.set_many({"stale": 1, "kept": 2})
-    set_many_and_delete(cache, {"mark:a": 1.5, "mark:b": "text"}, ["stale"], timeout=None)
-    assert cache.get_many(["mark:a", "mark:b", "stale", "kept"]) == {
-        "mark:a": 1.5,
-        "mark:b": "text",
-        "kept": 2,
-    }
-    client = cache._cache.get_client(write=True)
-    assert client.ttl(cache.make_key("mark:a")) == -1  # timeout=None: kept until evicted
-    set_many_and_delete(cache, {"timed": 3}, [], timeout=30)
-    assert 0 < client.ttl(cache.make_key("timed")) <= 30
-    set_many_and_delete(cache, {}, ["timed", "kept"])
-    assert cache.get_many(["timed", "kept"]) == {}
-
-
-def test_set_many_and_delete_with_another_cache_is_two_calls():
-    from django.core.cache import caches
-
-    from core.cache import set_many_and_delete
-
-    with override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    ):
-        local = caches["default"]
-        local.set("stale", 1)
-        set_many_and_delete(local, {"fresh": 2}, ["stale"], timeout=None)
-        assert local.get_many(["fresh", "stale"]) == {"fresh": 2}
-
-
 def test_a_vote_drops_the_voters_cached_state_in_redis(with_redis, reference_pair, client):
-    """The purge marks and the dropped state go in one pipeline; the voter's next page shows
-    each vote they cast, new or changed."""
+    """The voter's cached state is dropped with each vote: their next page shows each vote
+    they cast, new or changed."""
     from django.core.cache import cache
 
     from votes.identity import state_key

@@ -338,7 +338,9 @@ def varnish_for_app(live_server, settings, tmp_path):
     if host == "localhost":
         host = "127.0.0.1"
     varnish = start_varnish(tmp_path, host, live_server.thread.port)
-    settings.FRONTEND_CACHE_URL = varnish.url
+    settings.FRONTEND_CACHES = {
+        "varnish": {"BACKEND": "core.purge.VarnishBackend", "LOCATION": varnish.url}
+    }
     # Requests arrive with Varnish's address as their Host.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
     yield varnish

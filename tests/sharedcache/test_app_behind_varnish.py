@@ -2,7 +2,7 @@
 
 Django's `live_server` serves in this process, so every request that reaches Django is seen by
 the `request_started` signal; a page Varnish serves from its cache is not. The app purges the
-Varnish of the test through `settings.FRONTEND_CACHE_URL`.
+Varnish of the test through `settings.FRONTEND_CACHES`.
 """
 
 from __future__ import annotations
