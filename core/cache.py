@@ -16,8 +16,8 @@ import logging
 import threading
 
 from django.core.cache import cache
-from django.db import transaction
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 from redis.commands.core import Script
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,8 @@ def forget(*keys: str) -> None:
 
 
 def kept(key: str, compute, timeout: float | None = None):
-    """`compute()`'s value, kept in the cache under `key` (a write drops it: `forget`). With the cache down, it is computed every time rather than failing the page."""
+    """`compute()`'s value, kept in the cache under `key` (a write drops it: `forget`). With
+    the cache down, it is computed every time rather than failing the page."""
     try:
         value = cache.get(key)
     except Exception:

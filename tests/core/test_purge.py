@@ -60,9 +60,7 @@ def wait_for_sends(count: int) -> list:
         ([keys.PANEL, keys.tally(4), keys.POPULAR], ["panel"]),
     ],
 )
-def test_every_configured_backend_gets_the_editorial_keys_after_the_commit(
-    settings, written, sent
-):
+def test_every_configured_backend_gets_the_editorial_keys_after_the_commit(settings, written, sent):
     settings.FRONTEND_CACHES = {
         "a": {"BACKEND": BACKEND, "LOCATION": "a"},
         "b": {"BACKEND": BACKEND, "LOCATION": "b"},
