@@ -79,4 +79,4 @@ db-stop: install
 	$(BIN)/python -c 'from comparesite.embedded_db import stop_embedded_database as s; s()'
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles staticfiles-manifest .pytest_cache .ruff_cache

@@ -27,7 +27,7 @@ limit_request_fields = 64
 limit_request_field_size = 8190
 # gunicorn (27, gthread) has no timeout for reading a request once its first byte arrived:
 # `timeout` is the worker heartbeat (and bounds HTTP/2 streams only). Bodies are read by the
-# app with REQUEST_BODY_TIMEOUT between reads (core/middleware.py: BoundedBodyMiddleware);
+# app with REQUEST_BODY_TIMEOUT between reads (core/middleware.py: HostileInputMiddleware);
 # a client trickling its head is the proxy's to cut off (Varnish: timeout_idle).
 graceful_timeout = 20
 # Recycling workers guards against slow leaks but costs a cold start; off unless asked for.

@@ -430,7 +430,7 @@ def main() -> None:
     manage(env, "collectstatic", "--noinput", "-v0")
     static_path = "/static/" + next(
         name
-        for name in (ROOT / "staticfiles" / "staticfiles.json").read_text().split('"')
+        for name in (ROOT / "staticfiles-manifest" / "staticfiles.json").read_text().split('"')
         if name.startswith("css/site.") and name.endswith(".css") and name != "css/site.css"
     )
 

@@ -37,7 +37,7 @@ from comparesite.wsgi import application  # noqa: E402
 
 
 def static_path() -> str:
-    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
+    manifest = json.loads((ROOT / "staticfiles-manifest" / "staticfiles.json").read_text())
     return "/static/" + manifest["paths"]["css/site.css"]
 
 

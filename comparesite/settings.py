@@ -101,41 +101,35 @@ INSTALLED_APPS = [
     "modelspecs",
 ]
 
+# Fourteen, four of them the project's own (tests/core/test_middleware.py holds both counts).
 MIDDLEWARE = [
+    # Own: answers /healthz before host validation and the HTTPS redirect (load balancers
+    # call it by IP address over plain HTTP).
     "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "core.csp.CachedPolicyCSPMiddleware",
-    # Before the page cache, so cached pages get the same headers as rendered ones.
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Input no browser sends is refused or ignored here, before anything reads it.
-    "core.middleware.RejectHostileHeadersMiddleware",
-    # Bodies are bounded and read here, before anything parses them (413, 408).
-    "core.middleware.BoundedBodyMiddleware",
-    # whitenoise, keeping the manifest of hashed names private.
-    "core.middleware.StaticFilesMiddleware",
-    "core.middleware.RejectNulBytesMiddleware",
-    # Sends the signed cookie of a visitor made by this request, the 503 page included.
-    "votes.identity.VisitorCookieMiddleware",
-    # Both lazy: a reader without a session loads nothing. The first is Django's, answering
-    # the 503 page when the session cannot be saved.
-    "core.middleware.SessionMiddleware",
+    # Frames are refused by the policy's frame-ancestors 'none' (X-Frame-Options' successor).
+    "csp.middleware.CSPMiddleware",
+    # Own: headers, bodies and bytes no browser sends, refused before anything reads them.
+    "core.middleware.HostileInputMiddleware",
+    # Static files; the manifest of hashed names is kept out of its folder (core/storage.py).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Both lazy: a reader without a session loads nothing.
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Kept pages are answered here, before URL resolution, CSRF and the view.
+    # Own: kept pages are answered here, before URL resolution, CSRF and the view.
     "core.pages.PageCacheMiddleware",
-    # request.user.is_verified(): whether this session gave a second factor (the admin asks;
-    # after the page cache, which answers kept pages without it).
+    # request.user.is_verified(): whether this session gave a second factor (the admin asks).
     "django_otp.middleware.OTPMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Own: Django's CSRF check, led by Fetch Metadata, since public pages carry no token.
     "core.csrf.FetchMetadataCsrfMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # django-htmx's, reading malformed htmx headers as absent.
-    "core.middleware.HtmxMiddleware",
-    "core.middleware.DatabaseUnavailableMiddleware",
-    "axes.middleware.AxesMiddleware",
-    # Who made a change, for the revision history (django-simple-history); read only on a write.
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
+# Not here, and why: a database outage is answered by the 500 handler (core/views.py); the
+# admin sets who made a change for django-simple-history and answers axes' lockout itself
+# (core/admin_site.py), the only place either happens.
 
 ROOT_URLCONF = "comparesite.urls"
 WSGI_APPLICATION = "comparesite.wsgi.application"
@@ -373,8 +367,11 @@ CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # which core's own check (core.E002) requires instead. django-axes warns when its lockout does
 # not count per address (axes.W006): here failed sign-ins per address are counted by
 # RATE_LIMITS["admin_login"]["failures"] instead, which an office behind one address can share
-# (see AXES_LOCKOUT_PARAMETERS below).
-SILENCED_SYSTEM_CHECKS = ["security.W003", "axes.W006"]
+# (see AXES_LOCKOUT_PARAMETERS below). The admin's sign-in answers axes' lockout itself
+# (core/admin_site.py) instead of AxesMiddleware (axes.W002). Frames are refused by the
+# Content-Security-Policy's frame-ancestors 'none', which every browser that reads it prefers
+# to X-Frame-Options, instead of XFrameOptionsMiddleware (security.W002).
+SILENCED_SYSTEM_CHECKS = ["security.W002", "security.W003", "axes.W002", "axes.W006"]
 
 # Email: EMAIL_URL (smtp://user:pass@host:587, smtp+tls://..., console://) or the usual EMAIL_*
 # settings; with neither, development prints emails to the terminal (`make run` shows them).
@@ -439,7 +436,7 @@ if DEBUG:
     # whitenoise serves from the finders in development; an absent STATIC_ROOT only makes it warn.
     STATIC_ROOT.mkdir(exist_ok=True)
 
-# Request bodies (core/middleware.py: BoundedBodyMiddleware): larger ones are refused with 413
+# Request bodies (core/middleware.py: HostileInputMiddleware): larger ones are refused with 413
 # before a byte is read. A vote, a bookmark or the digest form is under 1 KB; the admin's tool
 # form with four inline reviews is about 4 KB with the demo data (measured), so 64 KB leaves
 # room for seven long reviews; it is also what Varnish accepts (deploy/varnish/default.vcl).
@@ -524,7 +521,6 @@ AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -18,10 +18,12 @@ import base64
 import enum
 import logging
 import textwrap
+from functools import wraps
 
 import django_otp
 import qrcode
 import qrcode.image.svg
+from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -40,6 +42,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import get_usage
+from simple_history.models import HistoricalRecords
 
 from core import today
 from core.ratelimit import Refusal, check_rate
@@ -120,6 +123,22 @@ class ShiplistAdminSite(admin.AdminSite):
             *super().get_urls(),
         ]
 
+    def admin_view(self, view, cacheable=False):
+        """Django's, telling django-simple-history who makes the changes the view saves (what
+        its HistoryRequestMiddleware does for every request: admin views are the only ones
+        whose changes have an author)."""
+        checked = super().admin_view(view, cacheable)
+
+        @wraps(checked)
+        def inner(request, *args, **kwargs):
+            HistoricalRecords.context.request = request
+            try:
+                return checked(request, *args, **kwargs)
+            finally:
+                del HistoricalRecords.context.request
+
+        return inner
+
     @method_decorator(never_cache)
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         if request.method == "POST" and (refusal := rate_refusal(request)):
@@ -130,7 +149,13 @@ class ShiplistAdminSite(admin.AdminSite):
             and second_factor(request) in (SecondFactor.ASKED, SecondFactor.MUST_SET_UP)
         ):
             return self._to_second_factor(request)
-        return super().login(request, extra_context)
+        response = super().login(request, extra_context)
+        if getattr(request, "axes_locked_out", False):
+            # django-axes refused the password check: its lockout page (what AxesMiddleware
+            # does; this is the one sign-in form).
+            credentials = getattr(request, "axes_credentials", None)
+            return get_lockout_response(request, response, credentials)
+        return response
 
     def _to_second_factor(self, request: HttpRequest) -> HttpResponse:
         url = reverse("admin:second_factor", current_app=self.name)

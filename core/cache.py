@@ -5,9 +5,7 @@ redis-py 5 and later that constructor costs more than the round trip itself (mea
 cProfile: about a quarter of a vote request). The client is thread-safe and bound to a
 connection pool, so one per pool is enough.
 
-Its `incr` also takes two round trips (EXISTS, then INCRBY); ours takes one (see below). And
-`set_many_and_delete` writes some keys and deletes others in one round trip (a vote's purge
-marks and the voter's dropped state, core/purge.py).
+Its `incr` also takes two round trips (EXISTS, then INCRBY); ours takes one (see below).
 """
 
 from __future__ import annotations

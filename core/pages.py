@@ -68,6 +68,7 @@ from django.utils.http import parse_etags, quote_etag
 from django.utils.safestring import SafeString, mark_safe
 
 from core.keys import Key
+from core.storage import manifest_root
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def release_digest() -> str:
     sources = [base / name for name in RENDERING_SOURCES]
     for path in sorted(p for root in sources for p in root.rglob("*") if p.suffix in SUFFIXES):
         digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
-    for path in (base / "constraints.txt", Path(settings.STATIC_ROOT) / "staticfiles.json"):
+    for path in (base / "constraints.txt", manifest_root() / "staticfiles.json"):
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()

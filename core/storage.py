@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import rcssmin
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+def manifest_root() -> Path:
+    """Where collectstatic writes the manifest of hashed names (staticfiles.json): beside
+    STATIC_ROOT, not in it, because whitenoise serves every file in STATIC_ROOT and no page needs
+    the manifest (it lists every file the site is built from)."""
+    root = Path(settings.STATIC_ROOT)
+    return root.with_name(root.name + "-manifest")
 
 
 class MinifiedManifestStorage(CompressedManifestStaticFilesStorage):
@@ -15,6 +27,10 @@ class MinifiedManifestStorage(CompressedManifestStaticFilesStorage):
     """
 
     OWN_CSS_PREFIX = "css/"
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("manifest_storage", FileSystemStorage(location=manifest_root()))
+        super().__init__(*args, **kwargs)
 
     def post_process(self, paths, dry_run=False, **options):
         if not dry_run:

@@ -1,16 +1,22 @@
+import logging
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.csrf import FETCH_METADATA_SEEN
-from core.middleware import DATABASE_UNAVAILABLE, database_unavailable
+
+logger = logging.getLogger(__name__)
+
+# What a database that is down, frozen (our answer timeout) or restarting raises.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 @require_safe
@@ -28,13 +34,24 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 handler: a database error raised outside a view (in middleware: the session, the
-    page cache, the admin lockout...) still gets the friendly 503 page; anything else Django's
-    plain 500. Django calls this while handling the exception, so sys.exc_info() holds it."""
+    """The 500 handler, and the one route to the 503 page: a database error raised anywhere
+    (a view, the session saved after it, the page cache) gets the friendly 503 page; anything
+    else Django's plain 500. Django calls this while handling the exception, so sys.exc_info()
+    holds it."""
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_UNAVAILABLE):
         return database_unavailable(error)
     return defaults.server_error(request)
+
+
+def database_unavailable(error: Exception) -> HttpResponse:
+    """The friendly 503 page, rendered without the request: nothing on it may need the database."""
+    logger.error("database unavailable: %s", error)
+    html = render_to_string("503.html", {"SITE_NAME": "Shiplist"})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 MAX_CONFIRM_FIELDS = 20

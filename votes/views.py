@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,11 +18,7 @@ from core.ratelimit import Refusal, check_rate
 from core.views import not_found
 from votes.allowance import charge_new_vote, remember_charged
 from votes.fingerprints import fingerprint
-from votes.identity import (
-    act_as_visitor,
-    bookmarked_tool_ids,
-    current_visitor_id,
-)
+from votes.identity import act_as_visitor, current_visitor_id, remember_visitor, state_of
 from votes.models import Bookmark
 from votes.notes import leave_note, note_for
 from votes.services import (
@@ -99,8 +95,9 @@ def accept(
     return tool, value
 
 
-def record_vote(request: HttpRequest, tool: WidgetTool, value: str) -> Refusal | None:
-    """Set the acting visitor's vote on the tool, or say why not (and change nothing)."""
+def record_vote(request: HttpRequest, tool: WidgetTool, value: str) -> Refusal | int | None:
+    """Set the acting visitor's vote on the tool, or say why not (and change nothing).
+    Returns the refusal, or the id of a visitor this vote created, or None."""
     visitor_id = current_visitor_id(request)
     # Most votes are a returning voter changing their mind: one statement, never charged.
     if (
@@ -108,14 +105,13 @@ def record_vote(request: HttpRequest, tool: WidgetTool, value: str) -> Refusal |
         and visitor_id is not None
         and change_vote(visitor_id=visitor_id, tool_id=tool.pk, value=value)
     ):
-        request.__dict__.pop("_visitor_state", None)
         return None
     # A new vote (or a withdrawal): charged to the address first, written only if allowed.
     refusal, charged = charge_new_vote(request, tool_id=tool.pk, tool_name=tool.name, value=value)
     if refusal:
         return refusal
     seen_from = fingerprint(request)
-    visitor_id = act_as_visitor(
+    visitor_id, new = act_as_visitor(
         request,
         lambda visitor_id: cast_vote(
             visitor_id=visitor_id, tool_id=tool.pk, value=value, fingerprint=seen_from
@@ -123,10 +119,11 @@ def record_vote(request: HttpRequest, tool: WidgetTool, value: str) -> Refusal |
     )
     if charged:
         remember_charged(visitor_id, tool.pk)
-    return None
+    return visitor_id if new else None
 
 
 @require_POST
+@transaction.atomic  # a new Visitor and its first vote commit together, or neither does
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
     accepted = accept(
         request,
@@ -139,37 +136,39 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(accepted, HttpResponse):
         return accepted
     tool, value = accepted
-    refusal = record_vote(request, tool, value)
-    if refusal:
-        return refuse(request, tool, refusal.message, status=refusal.status)
+    outcome = record_vote(request, tool, value)
+    if isinstance(outcome, Refusal):
+        return refuse(request, tool, outcome.message, status=outcome.status)
 
     if not request.htmx:
         response = redirect_back(request, tool)
         leave_note(response, tool.slug, value)
-        insist_on_fresh_pages(response)
-        return response
-    tool = replace(tool, community=CommunityTally(*read_tally(tool.pk)))
-    if value == "clear":
-        message = f"Your vote on {tool.name} is withdrawn. Community: {tool.community}."
     else:
-        message = f"Counted {VOTE_WORDS[value]} for {tool.name}. Community: {tool.community}."
-    context = {
-        "tool": tool,
-        "vote": None if value == "clear" else value,
-        "note": note_for(value),
-        "message": message,
-        "here": here(request),
-    }
-    # Rendered from these values alone, as page slots render the same widget
-    # (votes/templatetags/votes.py): the context processors' request, user, messages and
-    # site names are read by none of these templates, and binding them cost a fifth of the
-    # render.
-    response = HttpResponse(render_to_string("votes/vote_response.html", context))
+        tool = replace(tool, community=CommunityTally(*read_tally(tool.pk)))
+        if value == "clear":
+            message = f"Your vote on {tool.name} is withdrawn. Community: {tool.community}."
+        else:
+            message = f"Counted {VOTE_WORDS[value]} for {tool.name}. Community: {tool.community}."
+        context = {
+            "tool": tool,
+            "vote": None if value == "clear" else value,
+            "note": note_for(value),
+            "message": message,
+            "here": here(request),
+        }
+        # Rendered from these values alone, as page slots render the same widget
+        # (votes/templatetags/votes.py): the context processors' request, user, messages and
+        # site names are read by none of these templates, and binding them cost a fifth of the
+        # render.
+        response = HttpResponse(render_to_string("votes/vote_response.html", context))
     insist_on_fresh_pages(response)
+    if outcome is not None:
+        remember_visitor(response, outcome)
     return response
 
 
 @require_POST
+@transaction.atomic  # a new Visitor and its first bookmark commit together, or neither does
 def bookmark(request: HttpRequest, slug: str) -> HttpResponse:
     accepted = accept(
         request,
@@ -183,32 +182,37 @@ def bookmark(request: HttpRequest, slug: str) -> HttpResponse:
         return accepted
     tool, action = accepted
 
-    act_as_visitor(
+    visitor_id, new = act_as_visitor(
         request,
         lambda visitor_id: set_bookmark(visitor_id=visitor_id, tool_id=tool.pk, action=action),
     )
 
     if not request.htmx:
-        return redirect_back(request, tool)
-    verb = "Bookmarked" if action == "add" else "Removed the bookmark of"
-    context = {
-        "tool": tool,
-        "marked": action == "add",
-        "count": len(bookmarked_tool_ids(request)),
-        "message": f"{verb} {tool.name}.",
-        # The bookmarks page has the panel but no tool cards to update.
-        "update_buttons": request.htmx.current_url_abs_path != reverse("votes:bookmarks"),
-        **bookmarks_context(request),
-    }
-    return render(request, "votes/bookmark_response.html", context)
+        response = redirect_back(request, tool)
+    else:
+        verb = "Bookmarked" if action == "add" else "Removed the bookmark of"
+        context = bookmarks_context(visitor_id)
+        context |= {
+            "tool": tool,
+            "marked": action == "add",
+            "count": len(context["bookmarks"]),
+            "message": f"{verb} {tool.name}.",
+            # The bookmarks page has the panel but no tool cards to update.
+            "update_buttons": request.htmx.current_url_abs_path != reverse("votes:bookmarks"),
+        }
+        response = render(request, "votes/bookmark_response.html", context)
+    if new:
+        remember_visitor(response, visitor_id)
+    return response
 
 
-def bookmarks_context(request: HttpRequest) -> dict:
-    ids = bookmarked_tool_ids(request)
+def bookmarks_context(visitor_id: int | None) -> dict:
+    """The visitor's bookmarked tools that are live, newest first."""
+    ids = state_of(visitor_id).bookmarks
     if not ids:
         return {"bookmarks": []}
     saved = Bookmark.objects.filter(
-        live_q("tool__"), visitor_id=current_visitor_id(request), tool_id__in=ids
+        live_q("tool__"), visitor_id=visitor_id, tool_id__in=ids
     ).select_related("tool")
     by_id = {bookmark.tool_id: bookmark.tool for bookmark in saved}
     return {"bookmarks": [by_id[pk] for pk in ids if pk in by_id]}
@@ -219,6 +223,6 @@ def bookmarks_context(request: HttpRequest) -> dict:
 def bookmarks(request: HttpRequest) -> HttpResponse:
     """The visitor's bookmarks: the panel fragment for htmx, a whole page otherwise."""
     template = "votes/bookmarks.html#panel" if request.htmx else "votes/bookmarks.html"
-    response = render(request, template, bookmarks_context(request))
+    response = render(request, template, bookmarks_context(current_visitor_id(request)))
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -32,7 +32,7 @@ def test_connections_keep_alive_over_tcp():
 
 
 def test_a_statement_the_server_ends_is_an_operational_error():
-    """The 503 page answers OperationalError (core.middleware.DatabaseUnavailableMiddleware)."""
+    """The 503 page answers OperationalError (core.views.server_error)."""
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = '100ms'")
         with pytest.raises(OperationalError, match="statement timeout"):

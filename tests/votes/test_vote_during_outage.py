@@ -1,8 +1,8 @@
-"""The database goes away right after a vote committed: the visitor gets the friendly 503 page
-(not a 500) with their new visitor cookie, and retrying the vote reports it done and changes
-nothing."""
+"""The database goes away in the middle of a first vote: the visitor gets the friendly 503 page
+(not a 500), the new Visitor and its vote are both undone, and the retry counts the vote once."""
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 from django.test import Client
 
@@ -13,59 +13,74 @@ from votes.models import Visitor, Vote
 pytestmark = pytest.mark.django_db
 
 URL = "/tools/code-llama-4/vote/"
+ADMIN = "/" + settings.ADMIN_URL  # reads the session (public pages never do)
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/tools/code-llama-4/"}
 
 
 @pytest.fixture
-def outage_after_the_vote(monkeypatch):
-    """The vote commits, then the connection drops before the answer arrives (the server
-    went away): the view sees the error Postgres' client raises then.
-    `outage_after_the_vote.over()` brings the database back."""
-    cast_vote = views.cast_vote
-
-    def cast_vote_then_fail(**kwargs):
-        cast_vote(**kwargs)
-        raise OperationalError("server closed the connection unexpectedly")
-
-    monkeypatch.setattr(views, "cast_vote", cast_vote_then_fail)
+def outage(monkeypatch):
+    """`outage.after(name)`: the view's call to `name` does its work, then the connection
+    drops (the error Postgres' client raises then); `outage.over()` brings it back."""
+    saved = {}
 
     class Outage:
         @staticmethod
+        def after(name):
+            real = saved.setdefault(name, getattr(views, name))
+
+            def work_then_fail(*args, **kwargs):
+                real(*args, **kwargs)
+                raise OperationalError("server closed the connection unexpectedly")
+
+            monkeypatch.setattr(views, name, work_then_fail)
+
+        @staticmethod
         def over():
-            monkeypatch.setattr(views, "cast_vote", cast_vote)
+            for name, real in saved.items():
+                monkeypatch.setattr(views, name, real)
 
     return Outage
 
 
-def test_a_first_vote_cut_off_by_an_outage_answers_503_and_its_retry_succeeds(
-    tool, outage_after_the_vote
+@pytest.mark.parametrize("cut_after", ["cast_vote", "read_tally"])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_first_vote_cut_off_by_an_outage_leaves_nothing_and_its_retry_counts_once(
+    tool, outage, cut_after, htmx
 ):
-    client = Client()
-    response = client.post(URL, {"value": "ship"})
+    headers = HTMX if htmx else {}
+    if cut_after == "read_tally" and not htmx:
+        cut_after = "leave_note"  # what the answer without htmx does after the write
+    outage.after(cut_after)
+    client = Client(raise_request_exception=False)
+    response = client.post(URL, {"value": "ship"}, **headers)
     assert response.status_code == 503
     assert "back in a moment" in response.content.decode()
-    cookie = response.cookies["visitor"]  # the visitor made before the vote
-    assert cookie.value and cookie["httponly"] and cookie["samesite"] == "Lax"
     assert response["Cache-Control"] == "no-store"
-    assert Vote.objects.count() == 1  # it committed
+    assert "visitor" not in response.cookies
+    assert (Visitor.objects.count(), Vote.objects.count()) == (0, 0)
 
-    outage_after_the_vote.over()
-    retry = client.post(URL, {"value": "ship"})
-    assert retry.status_code == 303
-    assert Vote.objects.count() == 1
-    assert Visitor.objects.count() == 1
-    assert Vote.objects.get().value == "ship"
+    outage.over()
+    retry = client.post(URL, {"value": "ship"}, **headers)
+    assert retry.status_code == (200 if htmx else 303)
+    assert "visitor" in retry.cookies
+    assert (Visitor.objects.count(), Vote.objects.count()) == (1, 1)
+    again = client.post(URL, {"value": "ship"}, **headers)  # the visitor's next click
+    assert again.status_code == (200 if htmx else 303)
+    assert (Visitor.objects.count(), Vote.objects.count()) == (1, 1)
 
 
-def test_the_htmx_retry_reports_the_vote_counted(tool, outage_after_the_vote):
-    client = Client()
-    assert client.post(URL, {"value": "skip"}, **HTMX).status_code == 503
-    outage_after_the_vote.over()
-    retry = client.post(URL, {"value": "skip"}, **HTMX)
-    assert retry.status_code == 200
-    assert "Counted a skip vote for Code Llama 4" in retry.content.decode()
-    assert "1 vote" in retry.content.decode()
-    assert Vote.objects.count() == 1
+def test_a_first_bookmark_cut_off_by_an_outage_leaves_no_visitor(tool, monkeypatch):
+    real = views.set_bookmark
+
+    def bookmark_then_fail(**kwargs):
+        real(**kwargs)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(views, "set_bookmark", bookmark_then_fail)
+    client = Client(raise_request_exception=False)
+    response = client.post("/tools/code-llama-4/bookmark/", {"action": "add"})
+    assert response.status_code == 503
+    assert Visitor.objects.count() == 0
 
 
 def test_a_database_error_in_middleware_answers_the_503_page(tool, client, monkeypatch):
@@ -78,7 +93,7 @@ def test_a_database_error_in_middleware_answers_the_503_page(tool, client, monke
     monkeypatch.setattr(sessions.SessionStore, "load", unreachable)
     browser = Client(raise_request_exception=False)
     browser.cookies = client.cookies
-    response = browser.get("/tools/code-llama-4/")
+    response = browser.get(ADMIN)
     assert response.status_code == 503
     assert "back in a moment" in response.content.decode()
     assert response["Cache-Control"] == "no-store"
@@ -94,6 +109,6 @@ def test_other_errors_in_middleware_stay_500(tool, client, monkeypatch):
     monkeypatch.setattr(sessions.SessionStore, "load", broken)
     browser = Client(raise_request_exception=False)
     browser.cookies = client.cookies
-    response = browser.get("/tools/code-llama-4/")
+    response = browser.get(ADMIN)
     assert response.status_code == 500
     assert "back in a moment" not in response.content.decode()
