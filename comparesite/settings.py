@@ -223,11 +223,11 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "core.cache.PooledRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             # Two sites (or the bench) sharing one Redis must not share cached pages.
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", DATABASES["default"]["NAME"]),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
 else:
@@ -243,10 +243,10 @@ else:
 # cache above (`manage.py check --deploy` warns when that is Redis: core.W002).
 if os.environ.get("RATELIMIT_REDIS_URL"):
     CACHES["ratelimit"] = {
-        "BACKEND": "core.cache.PooledRedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": os.environ["RATELIMIT_REDIS_URL"],
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", DATABASES["default"]["NAME"]),
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
 RATELIMIT_USE_CACHE = "ratelimit" if "ratelimit" in CACHES else "default"
 

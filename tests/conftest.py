@@ -33,19 +33,6 @@ def make_reviewed_tool(panel):
     return make
 
 
-@pytest.fixture(autouse=True)
-def _no_buffered_page_views():
-    """Compare pages count views in memory; none may outlive its test (or the test database)."""
-    from tools import popularity
-
-    # A flush is due FLUSH_SECONDS after the last one: without this, one could fall in the
-    # middle of whichever test runs once the suite has been going that long.
-    popularity._last_flush = time.monotonic()
-    yield
-    popularity._pending.clear()
-    popularity._last_popular_bump = float("-inf")
-
-
 @pytest.fixture(scope="session")
 def collected_static_root(tmp_path_factory):
     """Hashed, compressed static files for tests that run the production configuration."""
@@ -122,7 +109,6 @@ def _fresh_cache(settings):
 @pytest.fixture
 def later(monkeypatch):
     """`later(seconds)`: the page cache's clock jumps forward (for the tally window)."""
-    import time
     from types import SimpleNamespace
 
     from core import pages

@@ -21,10 +21,10 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 def redis_cache(location: str) -> dict:
     return {
         "default": {
-            "BACKEND": "core.cache.PooledRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": location,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
         }
     }
 
@@ -91,21 +91,14 @@ def test_with_redis_down_a_visitor_with_a_session_still_gets_pages(reference_pai
     assert Vote.objects.get().value == "ship"
 
 
-def test_each_thread_keeps_one_connection_and_recovers_when_redis_drops_it(with_redis):
-    import threading
-
+def test_the_cache_recovers_when_redis_drops_its_connection(with_redis):
     from django.core.cache import cache
+    from django_redis import get_redis_connection
 
     cache.set("a-key", "a-value")
-    client = cache._cache.get_client()
-    assert cache._cache.get_client() is client
-    elsewhere = []
-    thread = threading.Thread(target=lambda: elsewhere.append(cache._cache.get_client()))
-    thread.start()
-    thread.join()
-    assert elsewhere[0] is not client
-    # Redis closes our connection (a restart, an idle timeout): the next command reconnects.
-    client.client_kill_filter(_id=client.client_id())
+    client = get_redis_connection("default")
+    # Redis closes every connection (a restart, an idle timeout): the next command reconnects.
+    client.client_kill_filter(_type="normal", skipme=False)
     assert cache.get("a-key") == "a-value"
 
 
@@ -126,10 +119,9 @@ def test_rate_limits_in_their_own_redis_survive_the_cache_being_emptied(
         statuses = [
             client.post("/tools/mistral-3b/vote/", {"value": "ship"}).status_code for _ in range(3)
         ]
-        client_ = cache._cache.get_client(write=True)
-        evicted = list(client_.scan_iter(match=cache.make_key("*")))
+        evicted = list(cache.iter_keys("*"))
         assert evicted  # the page cache held something (the visitor's state, pages)
-        client_.delete(*evicted)
+        cache.delete_many(evicted)
         statuses.append(client.post("/tools/mistral-3b/vote/", {"value": "ship"}).status_code)
     assert statuses == [303, 303, 303, 429]
 
@@ -143,28 +135,24 @@ def test_kept_pages_are_counted_in_redis(with_redis, reference_pair, client):
 
 
 def test_incr_is_one_round_trip_with_djangos_semantics(with_redis):
-    """core.cache's `incr` runs EXISTS and INCRBY as one script: it adds to an existing key,
-    never creates a missing one (ValueError, as Django's does), keeps the key's expiry, and
-    works again when Redis does not know the script (a restart)."""
+    """django-redis runs EXISTS and INCRBY as one script: it adds to an existing key, never
+    creates a missing one (ValueError, as Django's does) and keeps the key's expiry; a value
+    that is not a number still fails. (django-ratelimit counts with it, twice per vote.)"""
     from django.core.cache import cache
+    from django_redis import get_redis_connection
 
     cache.set("counter", 1, 60)
     assert cache.incr("counter") == 2
     assert cache.incr("counter", 5) == 7
     assert cache.decr("counter", 3) == 4
     assert cache.get("counter") == 4
-    client = cache._cache.get_client(write=True)
+    client = get_redis_connection("default")
     assert 0 < client.ttl(cache.make_key("counter")) <= 60
 
     with pytest.raises(ValueError, match="not found"):
         cache.incr("missing")
     assert cache.get("missing") is None
     assert not client.exists(cache.make_key("missing"))
-
-    # As after a restart: the server does not know the script's hash (without SCRIPT FLUSH,
-    # which would empty the script cache of everyone sharing this Redis).
-    cache._cache._incr_existing.sha = "0" * 40
-    assert cache.incr("counter") == 5
 
     sent = []
     execute = type(client).execute_command
@@ -178,16 +166,12 @@ def test_incr_is_one_round_trip_with_djangos_semantics(with_redis):
         cache.incr("counter")
     finally:
         type(client).execute_command = execute
-    assert sent == ["EVALSHA"]
-
-
-def test_a_counter_that_is_not_a_number_still_fails_to_increment(with_redis):
-    import redis
-    from django.core.cache import cache
+    assert sent in (["EVAL"], ["EVALSHA"])
 
     cache.set("text", "not a number")
-    with pytest.raises(redis.ResponseError):
+    with pytest.raises(Exception):  # noqa: B017 (django-redis raises a TypeError here)
         cache.incr("text")
+    assert cache.get("text") == "not a number"
 
 
 def test_a_vote_drops_the_voters_cached_state_in_redis(with_redis, reference_pair, client):
