@@ -735,12 +735,14 @@ visitor with a session who also sent the ten-second `fresh` cookie).
 - **Through Varnish** an anonymous page is a hit in Varnish's memory, as the static file is;
   gunicorn sees one background refresh per `TALLY_WINDOW_SECONDS` for pages showing community
   figures (`s-maxage`), answered from its own memory.
-- **A vote** by a returning voter, as every vote here is, is three SQL statements in autocommit
-  (find the tool with its tally; one statement that changes the visitor's vote and says whether
-  they had one, `votes.services.CHANGE_VOTE`; read the tally back) and five Redis round trips
-  (no session: the voter is named by their signed cookie; two rate limits of two commands each,
-  django-ratelimit's SET NX and an increment that is one Lua script, `core.cache`; one pipeline
-  of the marks of the tool's two community keys and the drop of the visitor's cached state). A
+- **A vote** by a returning voter, as every vote here is, is three SQL statements in one
+  transaction (BEGIN and COMMIT around them: the view is atomic so that a new visitor and their
+  first vote commit together; find the tool with its tally; one statement that changes the
+  visitor's vote and says whether they had one, `votes.services.CHANGE_VOTE`; read the tally
+  back) and about six Redis round trips (no session: the voter is named by their signed
+  cookie; two rate limits of two commands each, django-ratelimit's SET NX and django-redis's
+  increment, one Lua script; the marks of the tool's two community keys; the drop of the
+  visitor's cached state, now and after the commit). A
   new vote is charged to the address's daily allowance first, then inserted (INSERT ... ON
   CONFLICT). Every voter on one tool queues on that tool's tally row, which the trigger updates
   inside the vote's statement, and commits are synchronous (fsync, 0.3 ms on this machine). In

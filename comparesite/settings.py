@@ -301,6 +301,9 @@ RATE_LIMITS = {
     },
     "bookmark": {"ip": os.environ.get("RATE_LIMIT_BOOKMARK_IP", "120/m"), "visitor": "30/m"},
     "subscribe": {"ip": os.environ.get("RATE_LIMIT_SUBSCRIBE_IP", "10/h"), "visitor": "10/h"},
+    # The beacon a compare page sends once loaded (tools/popularity.py): each counted view is
+    # a database write, so one address counts at most this many.
+    "view": {"ip": os.environ.get("RATE_LIMIT_VIEW_IP", "300/h"), "visitor": "300/h"},
     # Admin sign-in attempts (passwords and second-factor codes) per address, counted before
     # either is checked: every attempt against "ip", a ceiling an office behind one address
     # stays under at 9 am (five colleagues, a password and a code each, a typo or two), and

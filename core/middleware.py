@@ -106,6 +106,7 @@ class HostileInputMiddleware:
                 name == "HTTP_HX_CURRENT_URL" and not is_url(value)
             ):
                 del meta[name]
+                request.__dict__.pop("headers", None)  # built from META, if read already
         cookies = request.COOKIES
         if any(CONTROL_CHARACTERS.search(name + value) for name, value in cookies.items()):
             request.COOKIES = {

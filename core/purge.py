@@ -3,9 +3,9 @@ showing them hears of it.
 
 `purge(keys)` marks the keys changed in this app's page cache (core/pages.py), now and again
 once the write commits, and hands the editorial ones to every shared HTTP cache configured in
-`settings.FRONTEND_CACHES`, after the commit, from a thread of its own so that a slow cache never
-holds up an editor's response. The setting follows Wagtail's WAGTAILFRONTENDCACHE: a name, a
-`BACKEND` class and its options. Every backend has one method, `purge_batch(keys)`:
+`settings.FRONTEND_CACHES`, after the commit, from a thread of its own (SENDER) so that a slow
+cache never holds up an editor's response. The setting follows Wagtail's WAGTAILFRONTENDCACHE:
+a name, a `BACKEND` class and its options. Every backend has one method, `purge_batch(keys)`:
 
     FRONTEND_CACHES = {"varnish": {"BACKEND": "core.purge.VarnishBackend",
                                    "LOCATION": "http://cache:80/"}}
@@ -18,9 +18,9 @@ which pages send as `Surrogate-Key` and `Cache-Tag`.
 from __future__ import annotations
 
 import logging
-import threading
 import urllib.request
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import transaction
@@ -56,14 +56,21 @@ def frontend_backends() -> list:
     ]
 
 
-def send_to_frontends(names: list[str]) -> None:
+def send_to_frontends(backends: list, names: list[str]) -> None:
     """Tell every shared cache; a failure is logged, never raised: the write itself succeeded,
     and pages kept meanwhile expire on their own (s-maxage)."""
-    for backend in frontend_backends():
+    for backend in backends:
         try:
             backend.purge_batch(names)
         except Exception:
             logger.exception("could not purge %s from %s", names, type(backend).__name__)
+
+
+# One thread per process sends the purges to the shared caches, in the order of the commits
+# that made them: a slow cache delays the purges after it, never a response, and a bulk import
+# queues its purges instead of starting a thread each. Python waits for it at exit, so a
+# management command's purges go out before the command ends.
+SENDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="purge")
 
 
 def purge(keys: Iterable[Key]) -> None:
@@ -89,9 +96,9 @@ def purge(keys: Iterable[Key]) -> None:
     def after_commit() -> None:
         mark()
         if editorial and getattr(settings, "FRONTEND_CACHES", None):
-            # Not a daemon: a management command waits for it before it exits.
-            threading.Thread(target=send_to_frontends, args=(editorial,), name="purge").start()
+            SENDER.submit(send_to_frontends, frontend_backends(), editorial)
 
     if transaction.get_connection().in_atomic_block:
         mark()
-    transaction.on_commit(after_commit)
+    # robust: whatever goes wrong here is logged; the write it follows has committed.
+    transaction.on_commit(after_commit, robust=True)

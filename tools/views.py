@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from core import keys
 from core.pages import ALL_PARAMS, Page, public_page
 from core.publishing import live_q
+from core.ratelimit import check_rate
 from core.views import not_found as core_not_found
 from modelspecs.costs import CostForm, active_uses, compact_tokens, estimate_costs
 from modelspecs.formats import tokens
@@ -406,8 +407,11 @@ def compare_viewed(request: HttpRequest, pair: str) -> HttpResponse:
         slugs = parse_pair(pair)
     except MalformedPair:
         return HttpResponse(status=400)
-    if pair == canonical_pair(slugs):
-        record_view_once(request, pair)
+    if pair != canonical_pair(slugs):
+        return HttpResponse(status=204)  # a redirect to the canonical page: not a view
+    if refusal := check_rate(request, "view", None):
+        return HttpResponse(status=refusal.status)
+    record_view_once(request, pair)
     return HttpResponse(status=204)
 
 

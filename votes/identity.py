@@ -1,12 +1,12 @@
 """Who is acting: the Visitor named by the signed `visitor` cookie, and nothing else.
 
 Reading never creates anything: a reader who never votes or bookmarks gets no cookie and no
-Visitor. The first vote or bookmark creates the Visitor in the same transaction as the write
-(`act_as_visitor`, inside the view's transaction), and the response carries the cookie
+Visitor. The first vote or bookmark creates the Visitor in the same transaction as the write and the
+reads its answer needs (`first_action`, `act_as_visitor`), and the response carries the cookie
 (`remember_visitor`): the visitor's number, signed with SECRET_KEY and dated, so a browser
 cannot make one up or change it, and one older than a session's lifetime no longer counts.
-If the database goes away before the commit, neither the Visitor nor the write exists and the
-retry starts afresh; after the commit nothing in the view touches the database.
+If the database goes away before that commit, neither the Visitor nor the write exists and
+the retry starts afresh; after it, the view reads nothing more from the database.
 
 Signed-in editors are visitors like anyone else when they vote (the cookie, not their session,
 names them), and readers have no session at all: a personal page reads one cache entry, the
@@ -16,10 +16,12 @@ visitor's votes and bookmarks (`visitor_state`).
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 
 from core.cache import forget
@@ -55,20 +57,36 @@ def current_visitor_id(request: HttpRequest) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
+def first_action(request: HttpRequest):
+    """The transaction of a browser's first vote or bookmark (it has no visitor cookie): its
+    new Visitor, the write and everything the answer reads commit together or not at all, so
+    that after an outage the retry finds nothing half done and counts once. A returning
+    visitor's write is one statement outside any transaction, which holds the tool's tally
+    row locked only while Postgres runs it (votes/services.py)."""
+    if current_visitor_id(request) is None:
+        return transaction.atomic()
+    return nullcontext()
+
+
 def act_as_visitor(request: HttpRequest, write) -> tuple[int, bool]:
     """Run `write(visitor_id)` as the acting visitor, creating the Visitor first when the
     request names none (or one that no longer exists). Returns the id and whether it is new,
-    for `remember_visitor`. Call it inside the view's transaction: the new Visitor and its
-    first write commit together or not at all."""
+    for `remember_visitor`. Call it within `first_action(request)`."""
     visitor_id = current_visitor_id(request)
-    if visitor_id is not None and Visitor.objects.filter(pk=visitor_id).exists():
-        write(visitor_id)
-        return visitor_id, False
+    if visitor_id is not None:
+        try:
+            # One statement: outside a transaction it commits on its own, and a Visitor that
+            # is gone fails it right there (the foreign key is checked at its commit).
+            write(visitor_id)
+            return visitor_id, False
+        except IntegrityError:
+            pass
     # A browser's first action: it has no cookie yet, so nothing tells it apart from any
     # other newcomer (no value the client chooses may). Its clicks after this one carry the
     # cookie; htmx queues a second click until the first is answered (hx-sync).
-    visitor_id = Visitor.objects.create().pk
-    write(visitor_id)
+    with transaction.atomic():
+        visitor_id = Visitor.objects.create().pk
+        write(visitor_id)
     return visitor_id, True
 
 

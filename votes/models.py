@@ -9,10 +9,10 @@ from votes.tally import SHIP, SKIP
 
 
 class Visitor(models.Model):
-    """Who casts votes and keeps bookmarks: a logged-in user, or an anonymous id in the session.
-
-    Created on a visitor's first vote or bookmark, never on a plain page view.
-    """
+    """Who casts votes and keeps bookmarks, named by the signed `visitor` cookie
+    (votes/identity.py). Created on a browser's first vote or bookmark, never on a plain page
+    view. `user` links visitors made by signed-in users before 7 December 2026; new ones are
+    made without it (editors are known by the cookie like anyone)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

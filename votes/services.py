@@ -162,7 +162,9 @@ def watch_for_spike(tool_id: int) -> VoteAlert | None:
         if VoteAlert.objects.filter(tool_id=tool_id, created_at__gte=quiet).exists():
             return None
         alert = VoteAlert.objects.create(tool_id=tool_id, last_hour=last_hour, usual_per_hour=usual)
-    email_moderators(alert)
+    # After the commit: a first vote's transaction (votes.identity.first_action) may still be
+    # open, and a slow mail server must not hold its locks.
+    transaction.on_commit(lambda: email_moderators(alert))
     return alert
 
 

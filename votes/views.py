@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,7 +18,13 @@ from core.ratelimit import Refusal, check_rate
 from core.views import not_found
 from votes.allowance import charge_new_vote, remember_charged
 from votes.fingerprints import fingerprint
-from votes.identity import act_as_visitor, current_visitor_id, remember_visitor, state_of
+from votes.identity import (
+    act_as_visitor,
+    current_visitor_id,
+    first_action,
+    remember_visitor,
+    state_of,
+)
 from votes.models import Bookmark
 from votes.notes import leave_note, note_for
 from votes.services import (
@@ -123,7 +129,6 @@ def record_vote(request: HttpRequest, tool: WidgetTool, value: str) -> Refusal |
 
 
 @require_POST
-@transaction.atomic  # a new Visitor and its first vote commit together, or neither does
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
     accepted = accept(
         request,
@@ -136,15 +141,17 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(accepted, HttpResponse):
         return accepted
     tool, value = accepted
-    outcome = record_vote(request, tool, value)
-    if isinstance(outcome, Refusal):
-        return refuse(request, tool, outcome.message, status=outcome.status)
+    with first_action(request):
+        outcome = record_vote(request, tool, value)
+        if isinstance(outcome, Refusal):
+            return refuse(request, tool, outcome.message, status=outcome.status)
+        if request.htmx:
+            tool = replace(tool, community=CommunityTally(*read_tally(tool.pk)))
 
     if not request.htmx:
         response = redirect_back(request, tool)
         leave_note(response, tool.slug, value)
     else:
-        tool = replace(tool, community=CommunityTally(*read_tally(tool.pk)))
         if value == "clear":
             message = f"Your vote on {tool.name} is withdrawn. Community: {tool.community}."
         else:
@@ -168,7 +175,6 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-@transaction.atomic  # a new Visitor and its first bookmark commit together, or neither does
 def bookmark(request: HttpRequest, slug: str) -> HttpResponse:
     accepted = accept(
         request,
@@ -181,17 +187,17 @@ def bookmark(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(accepted, HttpResponse):
         return accepted
     tool, action = accepted
-
-    visitor_id, new = act_as_visitor(
-        request,
-        lambda visitor_id: set_bookmark(visitor_id=visitor_id, tool_id=tool.pk, action=action),
-    )
+    with first_action(request):
+        visitor_id, new = act_as_visitor(
+            request,
+            lambda visitor_id: set_bookmark(visitor_id=visitor_id, tool_id=tool.pk, action=action),
+        )
+        context = bookmarks_context(visitor_id) if request.htmx else {}
 
     if not request.htmx:
         response = redirect_back(request, tool)
     else:
         verb = "Bookmarked" if action == "add" else "Removed the bookmark of"
-        context = bookmarks_context(visitor_id)
         context |= {
             "tool": tool,
             "marked": action == "add",

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 RECORDED: list[tuple[str, list[str]]] = []
 SENT = threading.Event()
+THREADS: set[str] = set()
 
 
 class RecordingBackend:
@@ -24,6 +25,7 @@ class RecordingBackend:
     def purge_batch(self, keys: list[str]) -> None:
         time.sleep(self.delay)
         RECORDED.append((self.name, keys))
+        THREADS.add(threading.current_thread().name)
         SENT.set()
 
 
@@ -113,3 +115,23 @@ def test_a_tool_save_reaches_the_shared_cache(settings, reference_pair):
     tool.save()
     (sent,) = [names for _, names in wait_for_sends(1)]
     assert f"tool-{tool.pk}" in sent and "tools" in sent
+
+
+def test_many_writes_queue_their_purges_on_one_thread_in_order(settings):
+    settings.FRONTEND_CACHES = {"a": {"BACKEND": BACKEND, "LOCATION": "a"}}
+    THREADS.clear()
+    for number in range(40):
+        purge([keys.tool(number)])
+    sent = wait_for_sends(40)
+    assert [names for _, names in RECORDED] == [[f"tool-{n}"] for n in range(40)]
+    assert len(sent) == 40 and len(THREADS) == 1
+
+
+def test_a_misconfigured_backend_never_fails_the_write(settings, caplog, reference_pair):
+    settings.FRONTEND_CACHES = {"typo": {"BACKEND": "core.purge.NoSuchBackend"}}
+    tool = reference_pair[0]
+    tool.tagline = "Saved anyway"
+    tool.save()
+    tool.refresh_from_db()
+    assert tool.tagline == "Saved anyway"
+    assert "NoSuchBackend" in caplog.text

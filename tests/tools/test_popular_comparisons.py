@@ -95,3 +95,12 @@ def test_views_refresh_the_popular_lists_at_most_every_ten_minutes(reference_pai
     cache.delete(popularity.POPULAR_BUMPED)  # what ten minutes do
     popularity.record_view("code-llama-4-vs-mistral-3b")
     assert last_change("popular") != first
+
+
+def test_one_address_counts_at_most_its_hourly_allowance_of_views(client, reference_pair, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "view": {"ip": "3/h", "visitor": "3/h"}}
+    statuses = [
+        client.post(URL + "viewed/", HTTP_USER_AGENT=f"browser {n}").status_code for n in range(5)
+    ]
+    assert statuses == [204, 204, 204, 429, 429]
+    assert ComparisonView.objects.get().views == 3

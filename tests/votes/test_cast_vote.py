@@ -187,7 +187,7 @@ def test_the_moderators_deletions_show_at_once(client, tool):
 
 
 @pytest.mark.django_db(transaction=True)  # the foreign key is checked at a real commit
-def test_a_session_pointing_at_a_deleted_visitor_starts_a_new_one(client, tool):
+def test_a_cookie_naming_a_deleted_visitor_starts_a_new_one(client, tool):
     client.post(URL, {"value": "ship"})
     Visitor.objects.all().delete()
     assert client.post(URL, {"value": "skip"}).status_code == 303

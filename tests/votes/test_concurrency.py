@@ -136,7 +136,7 @@ def test_a_storm_of_switches_and_withdrawals_ends_with_figures_equal_to_the_rows
 
 def test_the_vote_form_queues_a_second_click_until_the_first_is_answered(tool):
     """A browser's very first clicks carry no cookie; htmx sends the second only once the
-    first has answered (and set the session), so a double click makes one visitor."""
+    first has answered (and set the visitor cookie), so a double click makes one visitor."""
     content = Client().get("/tools/code-llama-4/").content.decode()
     form = content[content.index('<form class="vote-form"') :].split(">", 1)[0]
     assert 'hx-sync="this:queue last"' in form
