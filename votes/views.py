@@ -105,6 +105,8 @@ def record_vote(request: HttpRequest, tool: WidgetTool, value: str) -> Refusal |
     """Set the acting visitor's vote on the tool, or say why not (and change nothing).
     Returns the refusal, or the id of a visitor this vote created, or None."""
     visitor_id = current_visitor_id(request)
+    if value == CLEAR and visitor_id is None:
+        return None  # nothing to withdraw: a browser that never voted stays nobody
     # Most votes are a returning voter changing their mind: one statement, never charged.
     if (
         value != CLEAR
@@ -187,12 +189,18 @@ def bookmark(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(accepted, HttpResponse):
         return accepted
     tool, action = accepted
-    with first_action(request):
-        visitor_id, new = act_as_visitor(
-            request,
-            lambda visitor_id: set_bookmark(visitor_id=visitor_id, tool_id=tool.pk, action=action),
-        )
-        context = bookmarks_context(visitor_id) if request.htmx else {}
+    visitor_id, new = current_visitor_id(request), False
+    if action == "add" or visitor_id is not None:  # a browser that never bookmarked stays nobody
+        with first_action(request):
+            visitor_id, new = act_as_visitor(
+                request,
+                lambda visitor_id: set_bookmark(
+                    visitor_id=visitor_id, tool_id=tool.pk, action=action
+                ),
+            )
+            context = bookmarks_context(visitor_id) if request.htmx else {}
+    else:
+        context = {"bookmarks": []}
 
     if not request.htmx:
         response = redirect_back(request, tool)

@@ -193,3 +193,20 @@ def test_a_cookie_naming_a_deleted_visitor_starts_a_new_one(client, tool):
     assert client.post(URL, {"value": "skip"}).status_code == 303
     assert figure(tool) == "0% ship · 1 vote"
     assert Visitor.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/tools/code-llama-4/vote/", {"value": "clear"}),
+        ("/tools/code-llama-4/bookmark/", {"action": "remove"}),
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True])
+def test_undoing_what_a_browser_never_did_creates_nobody(client, tool, path, data, htmx):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    for _ in range(3):
+        response = client.post(path, data, **headers)
+        assert response.status_code == (200 if htmx else 303)
+        assert "visitor" not in response.cookies
+    assert not Visitor.objects.exists()
