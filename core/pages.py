@@ -530,7 +530,14 @@ FRESH_SECONDS = 10
 
 def insist_on_fresh_pages(response: HttpResponse) -> None:
     """For the next few seconds, this visitor's pages reflect everything that has changed."""
-    response.set_cookie(FRESH_COOKIE, "1", max_age=FRESH_SECONDS, httponly=True, samesite="Lax")
+    response.set_cookie(
+        FRESH_COOKIE,
+        "1",
+        max_age=FRESH_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE or None,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def wants_fresh(request: HttpRequest) -> bool:

@@ -8,6 +8,7 @@ page say one of these sentences.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from core.publishing import SHIP, SKIP
@@ -23,7 +24,12 @@ def note_for(value: str) -> str:
 
 def leave_note(response: HttpResponse, slug: str, value: str) -> None:
     response.set_cookie(
-        COOKIE, f"{slug}:{value}", max_age=NOTE_SECONDS, httponly=True, samesite="Lax"
+        COOKIE,
+        f"{slug}:{value}",
+        max_age=NOTE_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE or None,
+        httponly=True,
+        samesite="Lax",
     )
 
 

@@ -210,3 +210,13 @@ def test_undoing_what_a_browser_never_did_creates_nobody(client, tool, path, dat
         assert response.status_code == (200 if htmx else 303)
         assert "visitor" not in response.cookies
     assert not Visitor.objects.exists()
+
+
+@pytest.mark.parametrize("secure", [True, False])
+def test_every_cookie_a_vote_sets_is_secure_when_sessions_are(client, tool, settings, secure):
+    settings.SESSION_COOKIE_SECURE = secure
+    response = client.post(URL, {"value": "ship"})
+    assert set(response.cookies) == {"visitor", "vote_note", "fresh"}
+    for name, cookie in response.cookies.items():
+        assert bool(cookie["secure"]) is secure, name
+        assert cookie["httponly"], name
