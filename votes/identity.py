@@ -1,10 +1,11 @@
 """Who is acting: the Visitor named by the signed `visitor` cookie, and nothing else.
 
 Reading never creates anything: a reader who never votes or bookmarks gets no cookie and no
-Visitor. The first vote or bookmark creates the Visitor in the same transaction as the write and the
-reads its answer needs (`first_action`, `act_as_visitor`), and the response carries the cookie
-(`remember_visitor`): the visitor's number, signed with SECRET_KEY and dated, so a browser
-cannot make one up or change it, and one older than a session's lifetime no longer counts.
+Visitor. The first vote or bookmark creates the Visitor in the same transaction as the write
+and the reads its answer needs (`first_action`, `act_as_visitor`), and the response carries
+the cookie (`remember_visitor`): the visitor's number, signed with SECRET_KEY and dated, so a
+browser cannot make one up or change it, and one older than a session's lifetime no longer
+counts.
 If the database goes away before that commit, neither the Visitor nor the write exists and
 the retry starts afresh; after it, the view reads nothing more from the database.
 
@@ -84,7 +85,9 @@ def act_as_visitor(request: HttpRequest, write) -> tuple[int, bool]:
     # A browser's first action: it has no cookie yet, so nothing tells it apart from any
     # other newcomer (no value the client chooses may). Its clicks after this one carry the
     # cookie; htmx queues a second click until the first is answered (hx-sync).
-    with transaction.atomic():
+    # Inside first_action's transaction this adds no savepoint; alone (a cookie naming a
+    # Visitor that is gone) it is the transaction.
+    with transaction.atomic(savepoint=False):
         visitor_id = Visitor.objects.create().pk
         write(visitor_id)
     return visitor_id, True
