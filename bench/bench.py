@@ -718,20 +718,19 @@ compare page for a visitor who voted 487-596 µs (1,670-1,980 µs earlier the sa
 visitor with a session who also sent the ten-second `fresh` cookie).
 
 - **A cached anonymous page** is answered by `core.pages.PageCacheMiddleware` from the
-  worker's memory, before sessions, CSRF, authentication, URL resolution or the view: the
-  security, permissions-policy and CSP headers, a lookup of the address, and the stored bytes.
-  Each worker re-reads whether the page is still fresh (one Redis MGET of the marks of the keys
-  it shows) at most every `PAGE_CACHE_RECHECK_SECONDS`; community figures count only once the
-  page is older than `TALLY_WINDOW_SECONDS`. No cookie is set and no token is made. Through
-  gunicorn it costs about what the static file does; most of either is gunicorn's own work.
-- **A visitor who voted** is answered by the same middleware from the same kept page, with its
-  six per-visitor slots rendered by Django templates for them (`core.pages.personal_response`,
-  `Slot.render_for`): one Redis round trip (their cached votes and bookmarks), found by the
-  visitor number in their signed cookie (checking the signature: about 25-55 µs); no session
-  is read (readers have none since 2026-12-02, votes/identity.py). In process the slot holding
-  their bookmark count, the first to need their state, costs about 200 µs (the cookie and the
-  Redis read), each of the others 20-30 µs, most of it Django's template machinery. Within ten
-  seconds of their own vote (`fresh` cookie) the page's marks are read on every request too.
+  worker's own tier of the page cache (`CACHES["pages"]`, local memory), before CSRF, URL
+  resolution or the view: the security, permissions-policy and CSP headers, a lookup of the
+  address, the versions of what the page shows, and the stored bytes. Each worker re-reads
+  those versions from Redis (one MGET) at most every `PAGE_CACHE_RECHECK_SECONDS`; a page
+  showing community figures is stored for `TALLY_WINDOW_SECONDS`, then rebuilt by the next
+  reader. No cookie is set and no token is made.
+- **A visitor who voted** gets a normal render (`core.pages.personal_response`): the view's
+  `Page` comes from the cache while the stored anonymous page is current (`view_for`, kept under
+  its ETag), the parts of the template that are the same for everyone from shared
+  fragments under the same ETag, and their own widgets (their vote, bookmarks and count) are
+  ordinary template tags reading their cached votes and bookmarks (one Redis round trip, found
+  by the visitor number in their signed cookie). Within ten seconds of their own vote (`fresh`
+  cookie) everything is rendered afresh.
 - **Through Varnish** an anonymous page is a hit in Varnish's memory, as the static file is;
   gunicorn sees one background refresh per `TALLY_WINDOW_SECONDS` for pages showing community
   figures (`s-maxage`), answered from its own memory.
@@ -739,9 +738,9 @@ visitor with a session who also sent the ten-second `fresh` cookie).
   transaction (BEGIN and COMMIT around them: the view is atomic so that a new visitor and their
   first vote commit together; find the tool with its tally; one statement that changes the
   visitor's vote and says whether they had one, `votes.services.CHANGE_VOTE`; read the tally
-  back) and about six Redis round trips (no session: the voter is named by their signed
+  back) and about four Redis round trips (no session: the voter is named by their signed
   cookie; two rate limits of two commands each, django-ratelimit's SET NX and django-redis's
-  increment, one Lua script; the marks of the tool's two community keys; the drop of the
+  increment, one Lua script; the drop of the
   visitor's cached state, now and after the commit). A
   new vote is charged to the address's daily allowance first, then inserted (INSERT ... ON
   CONFLICT). Every voter on one tool queues on that tool's tally row, which the trigger updates
@@ -750,10 +749,9 @@ visitor with a session who also sent the ten-second `fresh` cookie).
   cache read and a query to learn whether the voter had voted, four more Redis commands), so
   here it is bound by CPU rather than by the row lock. Community keys are `soft`: a vote sends
   no purge to Varnish.
-- **After a vote** the pages showing that tool are rebuilt once per worker, at most
-  `TALLY_WINDOW_SECONDS` later: requests arriving meanwhile get the copy being replaced
-  (figures a few seconds old) instead of queueing behind that build (`core.pages.public_page`;
-  until 2026-12-02 they waited for it).
+- **After a vote** the pages showing that tool are rebuilt by the first reader after the
+  tally window; readers arriving during that build render it too (Varnish's grace serves them
+  the old copy instead, in production).
 - **No JIT**: a migration turns it off for the database. With stale statistics Postgres once
   spent 220 ms compiling a directory query that runs in 10 ms.
 - After the vote target the bench pauses 2 s: the votes wrk abandons at the end still queue

@@ -249,6 +249,13 @@ if os.environ.get("RATELIMIT_REDIS_URL"):
         "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
 RATELIMIT_USE_CACHE = "ratelimit" if "ratelimit" in CACHES else "default"
+# Each process's own tier of the page cache (core/pages.py): the pages, versions and addresses it
+# served lately, so that a kept page costs no round trip to Redis.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # Public pages (core/pages.py): one cached HTML for every anonymous reader.
 # Off by default with DEBUG, so a template edit shows on the next reload (tests turn it on).
@@ -261,15 +268,8 @@ PAGE_STALE_IF_ERROR = envint("PAGE_STALE_IF_ERROR", 86400)
 # Community figures on cached pages lag a vote by at most this long, in this app and again in a
 # shared cache (so at most twice this for a reader behind one); the voter sees theirs at once.
 TALLY_WINDOW_SECONDS = envint("TALLY_WINDOW_SECONDS", 3)
-# Each process re-reads whether a page it keeps is still fresh at most this often.
+# Each process re-reads the versions of what its stored pages show at most this often.
 PAGE_CACHE_RECHECK_SECONDS = envfloat("PAGE_CACHE_RECHECK_SECONDS", 0.5)
-# The clock difference tolerated between hosts: a page whose build began this soon after a
-# change it shows is built again (its marks are times from the writing host).
-PAGE_CACHE_CLOCK_MARGIN = envfloat("PAGE_CACHE_CLOCK_MARGIN", 0.1)
-# At most this many comparisons of three or four tools are kept in the shared cache at once,
-# each only from its second request within the hour (core/pages.py). A three-tool page takes
-# about 96 KB in Redis (HTML, gzip and brotli; measured with the demo data), so 500 is ~48 MB.
-PAGE_CACHE_POPULAR_SLOTS = envint("PAGE_CACHE_POPULAR_SLOTS", 500)
 # The shared HTTP caches to purge by surrogate key (core/purge.py, shaped like Wagtail's
 # WAGTAILFRONTENDCACHE); FRONTEND_CACHE_URL (e.g. http://cache:80/) names one Varnish.
 FRONTEND_CACHES = {}

@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 def forget(*keys: str) -> None:
     """Delete these entries of the cache (values kept with `kept`): now, and again once the
-    current transaction commits, as core.purge does with its marks. A cache outage is logged."""
+    current transaction commits, as core.purge does with versions. A cache outage is logged."""
 
     def delete() -> None:
         try:

@@ -1,18 +1,19 @@
 """What a public page shows, named once: the keys pages carry and writes purge.
 
 A page lists the keys of everything it shows (`Page.keys`); a write purges the keys of what it
-changed (tools/signals.py for editorial writes, votes/services.py for votes). The same names go
-out in the `Surrogate-Key` header, so a shared HTTP cache purges exactly what Django does.
+changed (tools/signals.py for editorial writes, votes/services.py for votes), which bumps their
+versions (core/pages.py). The same names go out in the `Surrogate-Key` header, so a shared HTTP
+cache purges exactly what Django does.
 
 Two kinds of key:
 
 - **Editorial** (`soft=False`): a tool's facts and reviews, a category, the panel, the list of
   tools. Purged the moment the write commits, in this app's cache and in the shared cache.
 - **Community** (`soft=True`): vote tallies and popular comparisons, which change many times a
-  second on a busy page. They are never purged: a page showing them is rebuilt at most
-  `TALLY_WINDOW_SECONDS` after they changed, and a shared cache keeps it no longer than that
-  (`s-maxage`). The voter sees their own vote at once (the vote's response, and for ten seconds
-  after it their pages check every key on every request: core/pages.py insist_on_fresh_pages).
+  second on a busy page. They are never purged: a page showing them is stored for
+  `TALLY_WINDOW_SECONDS`, and a shared cache keeps it no longer than that (`s-maxage`). The
+  voter sees their own vote at once (the vote's response, and their own pages, rendered for
+  them; for ten seconds after it entirely afresh: core/pages.py insist_on_fresh_pages).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """One purge: a write names the keys of what it changed, and every cache that may hold a page
 showing them hears of it.
 
-`purge(keys)` marks the keys changed in this app's page cache (core/pages.py), now and again
-once the write commits, and hands the editorial ones to every shared HTTP cache configured in
-`settings.FRONTEND_CACHES`, after the commit, from a thread of its own (SENDER) so that a slow
-cache never holds up an editor's response. The setting follows Wagtail's WAGTAILFRONTENDCACHE:
+`purge(keys)` bumps the versions of the editorial keys in this app's page cache
+(core/pages.py), now and again once the write commits, and hands them to every shared HTTP
+cache configured in `settings.FRONTEND_CACHES`, after the commit, from a thread of its own
+(SENDER) so that a slow cache never holds up an editor's response. The setting follows
+Wagtail's WAGTAILFRONTENDCACHE:
 a name, a `BACKEND` class and its options. Every backend has one method, `purge_batch(keys)`:
 
     FRONTEND_CACHES = {"varnish": {"BACKEND": "core.purge.VarnishBackend",
@@ -84,21 +85,22 @@ def purge(keys: Iterable[Key]) -> None:
     keys = sorted(set(keys))
     if not keys:
         return
-    names = [key.name for key in keys]
     editorial = [key.name for key in keys if not key.soft]
+    if not editorial:
+        return
 
-    def mark() -> None:
+    def bump() -> None:
         try:
-            pages.mark_changed(names)
+            pages.bump(editorial)
         except Exception:
-            logger.exception("cache unavailable: could not mark %s changed", names)
+            logger.exception("cache unavailable: could not bump %s", editorial)
 
     def after_commit() -> None:
-        mark()
-        if editorial and getattr(settings, "FRONTEND_CACHES", None):
+        bump()
+        if getattr(settings, "FRONTEND_CACHES", None):
             SENDER.submit(send_to_frontends, frontend_backends(), editorial)
 
     if transaction.get_connection().in_atomic_block:
-        mark()
+        bump()
     # robust: whatever goes wrong here is logged; the write it follows has committed.
     transaction.on_commit(after_commit, robust=True)

@@ -3,13 +3,11 @@ included, with a banner. Never cached, never shown to anyone else (they get 404)
 
 from __future__ import annotations
 
-import time
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from core.admin_site import staff_may_enter
-from core.pages import build, personal_response
+from core.pages import personal_response
 from core.publishing import previewing
 from tools.views import compare_page, tool_detail_page
 
@@ -35,7 +33,7 @@ def preview(request: HttpRequest, view, **kwargs) -> HttpResponse:
             response = page
         else:
             page.context["preview"] = True
-            response = personal_response(request, build(request, page, time.time(), request.path))
+            response = personal_response(request, page, request.path)
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -1,7 +1,7 @@
 """The short confirmation shown at a widget after a vote made without JavaScript.
 
 The form's 303 returns to the page at the widget (`#vote-<slug>`) with a cookie that lives a
-few seconds and says which tool and what was done; that widget's slot shows the matching
+few seconds and says which tool and what was done; that widget shows the matching
 sentence. Nothing is stored on the server, and a made-up cookie can only make a visitor's own
 page say one of these sentences.
 """

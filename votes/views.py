@@ -165,7 +165,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
             "message": message,
             "here": here(request),
         }
-        # Rendered from these values alone, as page slots render the same widget
+        # Rendered from these values alone, as the page's widget tags render the same widget
         # (votes/templatetags/votes.py): the context processors' request, user, messages and
         # site names are read by none of these templates, and binding them cost a fifth of the
         # render.

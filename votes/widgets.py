@@ -1,4 +1,5 @@
-"""What the vote and bookmark widgets know of a tool: small, plain, and kept in cached pages."""
+"""What the vote and bookmark widgets know of a tool: small and plain, so a widget renders once
+per process for each tool, state and page (votes/templatetags/votes.py)."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ import os
 import uuid
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 
 from votes.models import Vote
@@ -25,7 +26,8 @@ def redis_cache(location: str) -> dict:
             "LOCATION": location,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-        }
+        },
+        "pages": settings.CACHES["pages"],  # each process's own tier stays in memory
     }
 
 

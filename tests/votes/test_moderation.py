@@ -44,7 +44,12 @@ def burst(tool):
             created_at=minute + datetime.timedelta(seconds=second * 4),
         )
     VoteFactory(tool=tool, value="skip", address_hash=NEIGHBOUR_HASH, created_at=minute)
-    VoteFactory(tool=tool, value="skip", address_hash=BURST_HASH, created_at=minute.replace(hour=0))
+    VoteFactory(
+        tool=tool,
+        value="skip",
+        address_hash=BURST_HASH,
+        created_at=minute - datetime.timedelta(hours=6),
+    )
     return minute
 
 
