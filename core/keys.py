@@ -10,10 +10,11 @@ Two kinds of key:
 - **Editorial** (`soft=False`): a tool's facts and reviews, a category, the panel, the list of
   tools. Purged the moment the write commits, in this app's cache and in the shared cache.
 - **Community** (`soft=True`): vote tallies and popular comparisons, which change many times a
-  second on a busy page. They are never purged: a page showing them is stored for
-  `TALLY_WINDOW_SECONDS`, and a shared cache keeps it no longer than that (`s-maxage`). The
-  voter sees their own vote at once (the vote's response, and their own pages, rendered for
-  them; for ten seconds after it entirely afresh: core/pages.py insist_on_fresh_pages).
+  second on a busy page. Their versions are bumped too, but a page showing them compares them
+  only once it is `TALLY_WINDOW_SECONDS` old, and they are never sent to a shared cache, which
+  keeps such a page no longer than that (`s-maxage`). The voter sees their own vote at once (the
+  vote's response, and their own pages, rendered for them; for ten seconds after it entirely
+  afresh: core/pages.py insist_on_fresh_pages).
 """
 
 from __future__ import annotations

@@ -16,7 +16,9 @@ Three paths, each followed top to bottom in this file:
 - **A write** calls core/purge.py `purge(keys)`, which calls `bump`: each key (core/keys.py)
   has an integer version in the cache, and a bumped version makes every page that shows it miss.
 
-Pages that show community figures (soft keys) are kept `TALLY_WINDOW_SECONDS`, never bumped.
+Community figures (soft keys: tallies, popular lists) have versions too, bumped by votes, but a
+page showing them compares those only once it is TALLY_WINDOW_SECONDS old (and shared caches
+keep it that long at most): a busy page is rebuilt at most once a window, a quiet one not at all.
 Scheduled publishing caps every stored page's lifetime (and `s-maxage`) at the next go-live.
 Serving stale copies during a rebuild is the shared cache's job (Varnish grace), not this one's.
 """
@@ -96,8 +98,9 @@ class Page:
 class Entry:
     body: bytes
     versions: dict[str, int]  # the editorial keys' versions when the view read its data
-    expires_at: float
-    soft: bool  # shows community figures
+    tallies: dict[str, int]  # the same for community keys (-1: read only after the data)
+    built_at: float
+    expires_at: float  # PAGE_TIMEOUT, or the next go-live time
     etag: str = ""
     encoded: dict[str, bytes] = field(default_factory=dict)
 
@@ -132,10 +135,11 @@ def versions(names: Iterable[str]) -> dict[str, int]:
     return {key.removeprefix(VERSION): found[key] for key in keys}
 
 
-def bump(names: Iterable[str]) -> None:
-    """Pages showing these keys are out of date (core/purge.py calls it)."""
+def bump(names: Iterable[str], *, editorial: bool = True) -> None:
+    """Pages showing these keys are out of date (core/purge.py calls it). The epoch of their
+    kind moves first (`serve`)."""
     keys = [VERSION + name for name in names]
-    for key in [EPOCH, *keys]:
+    for key in [EPOCH if editorial else TALLY_EPOCH, *keys] if keys else []:
         try:
             cache.incr(key)
         except ValueError:  # never read yet, or evicted: any new start is a change
@@ -148,13 +152,14 @@ def set_go_live(times: Iterable[float]) -> None:
     cache.set(GO_LIVE, sorted(set(times)), timeout=None)
 
 
-EPOCH = "epoch"  # bumped by every write, before the versions it bumps
+# Moved by every editorial write, and by every community one, before the versions they bump.
+EPOCH, TALLY_EPOCH = "epoch", "tally-epoch"
 
 
 def rebuild_state() -> dict:
-    """Read before a rebuild's view: the go-live times, and the epoch (see `serve`)."""
-    found = cache.get_many([GO_LIVE, EPOCH])
-    return {GO_LIVE: found.get(GO_LIVE) or [], EPOCH: found.get(EPOCH)}
+    """Read before a rebuild's view: the go-live times, and the epochs (see `serve`)."""
+    found = cache.get_many([GO_LIVE, EPOCH, TALLY_EPOCH])
+    return {GO_LIVE: found.get(GO_LIVE) or [], **{key: found.get(key) for key in found}}
 
 
 # --- Stored pages --------------------------------------------------------------------------
@@ -167,31 +172,18 @@ def lookup(address: str) -> tuple[Entry | None, dict[str, int]]:
     entry = local().get(PREFIX + address)
     if entry is None and (entry := cache.get(PREFIX + address)) is not None:
         local().set(PREFIX + address, entry, PAGE_TIMEOUT)
-    return entry, versions(entry.versions) if entry is not None else {}
+    return entry, versions([*entry.versions, *entry.tallies]) if entry is not None else {}
 
 
 def is_current(entry: Entry | None, current: dict[str, int]) -> bool:
-    return entry is not None and entry.versions == current and entry.expires_at > time.time()
-
-
-OUTAGE = "database-unavailable"
-
-
-def note_outage(seconds: int = 10) -> None:
-    """The database did not answer (core/views.py): for `seconds`, or until /healthz finds it
-    again (`seconds=0`), anonymous readers get the page stored for them even once out of date,
-    as a shared cache's stale-if-error would, instead of waiting for a query to fail."""
-    try:
-        cache.set(OUTAGE, True, seconds) if seconds else cache.delete(OUTAGE)
-    except Exception:
-        logger.warning("cache unavailable: outage not noted", exc_info=True)
-
-
-def outage_noted() -> bool:
-    try:
-        return bool(cache.get(OUTAGE))
-    except Exception:
+    """Nothing it shows has changed (community figures: or it is younger than the window)."""
+    if entry is None or entry.expires_at <= time.time():
         return False
+    if any(current.get(name) != version for name, version in entry.versions.items()):
+        return False
+    return time.time() - entry.built_at < settings.TALLY_WINDOW_SECONDS or all(
+        current.get(name) == version for name, version in entry.tallies.items()
+    )
 
 
 def store(address: str, entry: Entry, page: Page) -> None:
@@ -224,18 +216,17 @@ def anonymous_request(request: HttpRequest) -> HttpRequest:
 def build(request: HttpRequest, page: Page, address: str, known: dict, go_live) -> Entry:
     """Render the page for everyone, recording `known`: the versions of what it shows, read
     before the view read its data (`serve`), so that a write committed meanwhile makes it stale
-    at once. It lives until the next go-live time, or the tally window if it shows community
-    figures."""
-    soft = any(key.soft for key in page.keys)
+    at once. It lives until a version moves, PAGE_TIMEOUT or the next go-live time."""
     html = render_to_string(
         page.template, {**page.context, "here": address.partition("|")[0]}, request=request
     )
-    lifetime = settings.TALLY_WINDOW_SECONDS if soft else PAGE_TIMEOUT
+    now = time.time()
     return Entry(
         body=html.encode(),
-        versions=known,
-        expires_at=min([time.time() + lifetime, *go_live]),
-        soft=soft,
+        versions={name: known[name] for name in editorial(page)},
+        tallies={key.name: known.get(key.name, -1) for key in page.keys if key.soft},  # see serve
+        built_at=now,
+        expires_at=min([now + PAGE_TIMEOUT, *go_live]),
     )
 
 
@@ -257,7 +248,9 @@ def anonymous_response(request: HttpRequest, entry: Entry) -> HttpResponse:
         response["Content-Length"] = str(len(response.content))
         if encoding:
             response["Content-Encoding"] = encoding
-    s_maxage = max(0, min(settings.PAGE_S_MAXAGE, round(entry.expires_at - time.time())))
+    # Shared caches keep a page showing community figures for the tally window at most.
+    s_maxage = settings.TALLY_WINDOW_SECONDS if entry.tallies else settings.PAGE_S_MAXAGE
+    s_maxage = max(0, min(s_maxage, round(entry.expires_at - time.time())))
     response["Cache-Control"] = (
         f"public, max-age=0, s-maxage={s_maxage}, "
         f"stale-while-revalidate={min(settings.PAGE_STALE_WHILE_REVALIDATE, s_maxage)}, "
@@ -379,21 +372,26 @@ def public_page(params: tuple[str, ...] | str = ()):
                 entry, known, reachable = None, {}, False
             page, stored = None, reachable
             if not is_current(entry, known):
-                if entry is not None and not is_personal(request) and outage_noted():
-                    return anonymous_response(request, entry)
                 before = rebuild_state() if reachable else {}
                 page = view(shared, *args, **kwargs)
                 if isinstance(page, HttpResponse):
                     return page
-                names = editorial(page)
-                late = set(names) - known.keys()
+                late = {key.name for key in page.keys} - known.keys()
                 if reachable:
-                    known = {**versions(late), **known}
                     # Versions read only now (a first build) may already count a write the
-                    # view's data predates: stored only if no write bumped anything meanwhile.
-                    stored = page.store and not (late and rebuild_state()[EPOCH] != before[EPOCH])
+                    # view's data predates. If an editorial write came meanwhile, the page is
+                    # not stored; if a vote did, its figures are checked after the window
+                    # (version -1).
+                    known = {**versions(late), **known}
+                    after = rebuild_state() if late else before
+                    if after.get(TALLY_EPOCH) != before.get(TALLY_EPOCH):
+                        for key in page.keys:
+                            if key.soft and key.name in late:
+                                known[key.name] = -1
+                    stored = page.store and after.get(EPOCH) == before.get(EPOCH)
+                else:
+                    known = dict.fromkeys(late, 0)
                 go_live = [t for t in before.get(GO_LIVE, ()) if t > time.time()]
-                known = {name: known[name] for name in names if name in known}
                 entry = build(shared, page, address, known, go_live)
                 if stored:
                     try:

@@ -86,18 +86,18 @@ def purge(keys: Iterable[Key]) -> None:
     if not keys:
         return
     editorial = [key.name for key in keys if not key.soft]
-    if not editorial:
-        return
+    community = [key.name for key in keys if key.soft]
 
     def bump() -> None:
         try:
             pages.bump(editorial)
+            pages.bump(community, editorial=False)
         except Exception:
-            logger.exception("cache unavailable: could not bump %s", editorial)
+            logger.exception("cache unavailable: could not bump %s", keys)
 
     def after_commit() -> None:
         bump()
-        if getattr(settings, "FRONTEND_CACHES", None):
+        if editorial and getattr(settings, "FRONTEND_CACHES", None):
             SENDER.submit(send_to_frontends, frontend_backends(), editorial)
 
     if transaction.get_connection().in_atomic_block:

@@ -11,7 +11,6 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from core import pages
 from core.csrf import FETCH_METADATA_SEEN
 
 logger = logging.getLogger(__name__)
@@ -30,9 +29,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        pages.note_outage()
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    pages.note_outage(0)
     return HttpResponse("ok\n", content_type="text/plain")
 
 
@@ -50,7 +47,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def database_unavailable(error: Exception) -> HttpResponse:
     """The friendly 503 page, rendered without the request: nothing on it may need the database."""
     logger.error("database unavailable: %s", error)
-    pages.note_outage()
     html = render_to_string("503.html", {"SITE_NAME": "Shiplist"})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = "30"

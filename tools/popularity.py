@@ -3,8 +3,8 @@
 The page itself is served from caches that never reach Django; it sends a small beacon once
 loaded (tools/views.py: compare_viewed). Each visitor counts once a day per comparison (the
 shared cache remembers them), so a busy page costs one small `INSERT ... ON CONFLICT DO UPDATE`
-per new reader, not one per view. Pages listing popular comparisons show community figures, so
-they are kept no longer than the tally window (core/pages.py) and need no purge.
+per new reader, not one per view. Pages listing popular comparisons are told at most every
+POPULAR_REFRESH_SECONDS (the shared cache remembers that too), so nothing is kept in a process.
 """
 
 from __future__ import annotations
@@ -17,11 +17,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from core import keys
 from core.clientip import client_ip
+from core.purge import purge
 from tools.compare import SEPARATOR
 from tools.models import ComparisonView, Tool
 
 logger = logging.getLogger(__name__)
+# Pages listing popular comparisons (home, categories) are rebuilt when `popular` is bumped. A
+# rebuild of home costs a few hundred milliseconds at 500 tools, so the ranking may lag by up
+# to this long instead of invalidating them on every view.
+POPULAR_REFRESH_SECONDS = 600
+POPULAR_BUMPED = "popular-bumped"
+
 DAY_SECONDS = 24 * 60 * 60
 
 COUNT_VIEW = f"""
@@ -32,12 +40,19 @@ COUNT_VIEW = f"""
 
 
 def record_view(pair: str) -> None:
-    """Count one view of a canonical comparison."""
+    """Count one view of a canonical comparison, and now and then refresh the popular lists."""
     try:
         with connection.cursor() as cursor:
             cursor.execute(COUNT_VIEW, [pair, timezone.now()])
     except DatabaseError:
         logger.warning("could not count a view of %s", pair)
+        return
+    try:
+        due = cache.add(POPULAR_BUMPED, 1, timeout=POPULAR_REFRESH_SECONDS)
+    except Exception:
+        due = False  # the cache is down: so are the pages kept in it
+    if due:
+        purge([keys.POPULAR])
 
 
 def record_view_once(request: HttpRequest, pair: str) -> None:
