@@ -175,6 +175,13 @@ def lookup(address: str) -> tuple[Entry | None, dict[str, int]]:
     return entry, versions([*entry.versions, *entry.tallies]) if entry is not None else {}
 
 
+def only_figures_moved(entry: Entry | None, current: dict[str, int]) -> bool:
+    """Only its community figures changed: readers may get it while one request rebuilds it."""
+    return entry is not None and all(
+        current.get(name) == version for name, version in entry.versions.items()
+    )
+
+
 def is_current(entry: Entry | None, current: dict[str, int]) -> bool:
     """Nothing it shows has changed (community figures: or it is younger than the window)."""
     if entry is None or entry.expires_at <= time.time():
@@ -372,6 +379,16 @@ def public_page(params: tuple[str, ...] | str = ()):
                 entry, known, reachable = None, {}, False
             page, stored = None, reachable
             if not is_current(entry, known):
+                rebuilding = f"rebuilding:{PREFIX}{address}"
+                if (
+                    reachable
+                    and not is_personal(request)
+                    and only_figures_moved(entry, known)
+                    and not cache.add(rebuilding, 1, 10)
+                ):
+                    # Another request is rebuilding it for new figures: this one gets the page
+                    # it replaces (figures a moment older), not a queue of identical builds.
+                    return anonymous_response(request, entry)
                 before = rebuild_state() if reachable else {}
                 page = view(shared, *args, **kwargs)
                 if isinstance(page, HttpResponse):
@@ -396,6 +413,7 @@ def public_page(params: tuple[str, ...] | str = ()):
                 if stored:
                     try:
                         store(address, entry, page)
+                        cache.delete(rebuilding)
                     except Exception:
                         logger.warning("cache unavailable: not storing %s", address, exc_info=True)
                         stored = False

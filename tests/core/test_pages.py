@@ -375,6 +375,21 @@ def _a_visit_during_a_rebuild(monkeypatch) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_while_new_figures_render_other_readers_get_the_page_they_replace(
+    reference_pair, monkeypatch, later, settings
+):
+    # Neither tool has a vote yet; then Mistral 3B gets one.
+    assert Client().get(URL).content.decode().count("No votes yet") == 2  # kept
+    Client().post("/tools/mistral-3b/vote/", {"value": "ship"})
+    later(settings.TALLY_WINDOW_SECONDS)
+    # Answered while the rebuild still waits: no queueing behind it.
+    pages = _a_visit_during_a_rebuild(monkeypatch)
+    assert pages["meanwhile"].count("No votes yet") == 2  # the figures of a few seconds ago
+    assert pages["rebuild"].count("No votes yet") == 1
+    assert Client().get(URL).content.decode().count("No votes yet") == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_while_an_editors_change_renders_nobody_gets_the_old_page(
     reference_pair, monkeypatch, later, settings
 ):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from core.templatetags.pages import refuse_inside_shared
 from votes.identity import EMPTY_STATE, visitor_state
 from votes.notes import take_note
 from votes.widgets import WidgetTool
@@ -21,7 +22,8 @@ from votes.widgets import WidgetTool
 register = template.Library()
 
 
-def _state(context):
+def _state(context, tag: str):
+    refuse_inside_shared(context, tag)
     request = context.get("request")
     return EMPTY_STATE if request is None else visitor_state(request)
 
@@ -41,7 +43,7 @@ def vote_widget(context, tool):
     tool = WidgetTool.of(tool)
     request = context.get("request")
     note = "" if request is None else take_note(request, tool.slug)
-    vote = _state(context).votes.get(tool.pk)
+    vote = _state(context, "vote_widget").votes.get(tool.pk)
     return _render(
         "votes/widgets.html#community", context.get("here", ""), tool=tool, vote=vote, note=note
     )
@@ -50,7 +52,7 @@ def vote_widget(context, tool):
 @register.simple_tag(takes_context=True)
 def bookmark_button(context, tool):
     tool = WidgetTool.of(tool)
-    marked = tool.pk in _state(context).bookmarks
+    marked = tool.pk in _state(context, "bookmark_button").bookmarks
     return _render(
         "votes/widgets.html#bookmark_button", context.get("here", ""), tool=tool, marked=marked
     )
@@ -58,4 +60,8 @@ def bookmark_button(context, tool):
 
 @register.simple_tag(takes_context=True)
 def bookmark_count(context):
-    return _render("votes/widgets.html#bookmark_count", "", count=len(_state(context).bookmarks))
+    return _render(
+        "votes/widgets.html#bookmark_count",
+        "",
+        count=len(_state(context, "bookmark_count").bookmarks),
+    )
