@@ -463,3 +463,18 @@ def test_the_page_cache_keeps_no_state_of_its_own():
         for name, value in vars(page_layer).items()
         if not name.startswith("__") and isinstance(value, mutable)
     ] == []
+
+
+@pytest.mark.parametrize("tag", ["{% bookmark_count %}", "{% vote_widget tool %}"])
+def test_a_personal_tag_inside_a_shared_part_fails_loudly(rf, reference_pair, tag):
+    """Kept under the page's ETag, a shared part is the same for every reader: a visitor's own
+    buttons inside one would be shown to the next visitor, so the template fails instead."""
+    from django.template import Context, Template, TemplateSyntaxError
+
+    template = Template('{% load pages votes %}{% shared "part" %}' + tag + "{% endshared %}")
+    context = Context({"request": rf.get("/"), "tool": reference_pair[0], "shared_as": '"e"'})
+    with pytest.raises(TemplateSyntaxError, match="personal"):
+        template.render(context)
+    context["shared_as"] = ""  # an anonymous render fails the same way
+    with pytest.raises(TemplateSyntaxError, match="personal"):
+        template.render(context)
