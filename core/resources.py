@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 from import_export import resources, widgets
@@ -18,8 +19,51 @@ from import_export.formats.base_formats import CSV, JSON
 
 from core.history import saves_since, when
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _starts_a_formula(text: str) -> bool:
+    """After any leading quotes, the text starts as a formula would."""
+    return text.lstrip("'")[:1] in FORMULA_STARTS
+
+
+def spreadsheet_safe(value: object) -> str:
+    """Text a spreadsheet shows as text: one more leading quote before what would start a
+    formula (after any quotes already there, so that `from_spreadsheet` is exact)."""
+    text = "" if value is None else str(value)
+    return "'" + text if _starts_a_formula(text) else text
+
+
+def from_spreadsheet(value: object) -> object:
+    """The value `spreadsheet_safe` was given back (other values as they are)."""
+    if isinstance(value, str) and value[:1] == "'" and _starts_a_formula(value):
+        return value[1:]
+    return value
+
+
+class SpreadsheetCSV(CSV):
+    """CSV that a spreadsheet opens without running anything: cells are `spreadsheet_safe` on
+    export and read back exactly on import. (django-import-export's own option,
+    IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT, drops a leading "=" and nothing else: lossy, and
+    "+", "-" and "@" stay live.)"""
+
+    def export_data(self, dataset, **kwargs):
+        safe = tablib.Dataset(headers=dataset.headers)
+        for row in dataset:
+            safe.append([spreadsheet_safe(cell) for cell in row])
+        return super().export_data(safe, **kwargs)
+
+    def create_dataset(self, in_stream, **kwargs):
+        dataset = super().create_dataset(in_stream, **kwargs)
+        plain = tablib.Dataset(headers=dataset.headers)
+        for row in dataset:
+            plain.append([from_spreadsheet(cell) for cell in row])
+        return plain
+
+
 # The file formats editors export and import, in the admin and from the command line.
-FORMATS = [CSV, JSON]
+FORMATS = [SpreadsheetCSV, JSON]
 
 
 class SlugWidget(widgets.ForeignKeyWidget):

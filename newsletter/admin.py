@@ -7,15 +7,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from core.resources import spreadsheet_safe
 from newsletter.models import Digest, DigestDelivery, Subscriber
 
 CSV_COLUMNS = ["email", "status", "created_at", "confirmed_at", "unsubscribed_at"]
-
-
-def spreadsheet_safe(value: object) -> str:
-    """Text a spreadsheet shows as text: '=1+2@example.com' is a valid address and a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @admin.register(Subscriber)

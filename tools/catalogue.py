@@ -14,17 +14,17 @@ from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
-from import_export.formats.base_formats import CSV, JSON
+from import_export.formats.base_formats import JSON
 from import_export.resources import ModelResource
 from import_export.results import Result, RowResult
 
-from core.resources import CatalogueResource
+from core.resources import CatalogueResource, SpreadsheetCSV
 from tools.resources import ToolResource
 from verdicts.resources import ReviewResource
 
 # In import order: reviews name their tools, which may be new in the same run.
 RESOURCES: list[type[CatalogueResource]] = [ToolResource, ReviewResource]
-FORMATS = {".csv": CSV, ".json": JSON}
+FORMATS = {".csv": SpreadsheetCSV, ".json": JSON}
 
 
 class CatalogueFileError(Exception):
@@ -121,7 +121,8 @@ def read_catalogue_file(path: Path):
             for name in resource_class._meta.import_id_fields
         ]
         if headers >= set(keys):
-            return dataset, resource_class, csv_row_lines(text) if file_format is CSV else None
+            lines = csv_row_lines(text) if file_format is SpreadsheetCSV else None
+            return dataset, resource_class, lines
     raise CatalogueFileError(
         f"{path.name}: no tool or review columns (a tools file has 'slug', a reviews file "
         "'tool' and 'reviewer'); export one from the admin to see the format."

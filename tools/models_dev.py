@@ -39,6 +39,7 @@ from tools.staging import derived_pricing, stage
 from trust.models import Fact, FactCheck
 
 PRICE_PLACES = Decimal("0.000001")  # the catalogue has float noise (0.30000000000000004)
+PRICE_CEILING = Decimal(10) ** 8  # what ModelSpec's prices hold (14 digits, 6 after the point)
 # The facts an import owns, and which fact check vouches for each.
 PRICE_FIELDS = ("input_price", "output_price", "cached_input_price")
 PRICE_FACTS = {
@@ -135,6 +136,8 @@ def _price(cost: dict, name: str) -> Decimal | None:
         raise MalformedEntry(f"cost.{name} is not a number: {value!r}")
     if value < 0:
         raise MalformedEntry(f"cost.{name} is negative: {value}")
+    if value >= PRICE_CEILING:  # 1e30 would not even round: skipped, not the whole import
+        raise MalformedEntry(f"cost.{name} is not a plausible price: {value}")
     return Decimal(value).quantize(PRICE_PLACES, rounding=ROUND_HALF_UP).normalize()
 
 

@@ -196,3 +196,27 @@ def test_the_import_and_export_pages_need_no_inline_script_or_style(signed_in, p
     html = signed_in("Editors").get(reverse(f"admin:{page}")).content.decode()
     assert 'style="' not in html
     assert " onchange=" not in html and " onclick=" not in html
+
+
+FORMULAE = ['=HYPERLINK("http://evil.example")', "+1+2", "-2+3", "@SUM(A1)", "'=quoted", "'-1"]
+
+
+@pytest.mark.parametrize("text", FORMULAE)
+def test_a_csv_export_runs_no_formula_and_imports_back_unchanged(signed_in, reference_pair, text):
+    """A cell a spreadsheet would run starts with a quote in the export; the import takes the
+    quote off again, so the round trip changes nothing (the JSON export is left as it is)."""
+    tool = reference_pair[0]
+    Tool.objects.filter(pk=tool.pk).update(tagline=text, pricing_details=text)
+    editor = signed_in("Editors")
+    exported = export(editor, "tools_tool", CSV)
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(exported))}
+    for column in ("tagline", "pricing_details"):
+        cell = rows[tool.slug][column]
+        assert cell[:1] == "'" and cell[1:] == text
+    exported_json = {row["slug"]: row for row in json.loads(export(editor, "tools_tool", JSON))}
+    assert exported_json[tool.slug]["tagline"] == text
+    before = snapshot()
+    first = upload(editor, "tools_tool", "tools.csv", exported)
+    assert first.context["result"].totals["skip"] == 2
+    assert confirm(editor, "tools_tool", first).status_code == 302
+    assert snapshot() == before

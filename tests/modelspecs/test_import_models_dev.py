@@ -226,8 +226,12 @@ def test_a_malformed_entry_is_reported_and_skipped_never_half_written(snapshot):
     models["no-name"] = entry("no-name", "")
     models["not-an-object"] = ["gpt"]
     models["bad-modalities"] = entry("bad-modalities", "Bad", modalities={"input": "text"})
+    models["huge"] = entry("huge", "Huge", cost={"input": 1e30, "output": 2})  # no longer aborts
+    models["too-big"] = entry("too-big", "Too big", cost={"input": 1, "output": 100_000_000})
     output = run(snapshot(data), "--provider", "openai")
-    assert "2 new, 0 updated, 0 unchanged, 6 skipped (malformed)" in output
+    assert "2 new, 0 updated, 0 unchanged, 8 skipped (malformed)" in output
+    assert "skipped openai/huge: cost.input is not a plausible price: 1E+30" in output
+    assert "skipped openai/too-big: cost.output is not a plausible price: 100000000" in output
     assert "skipped openai/broken-price: cost.input is not a number: 'cheap'" in output
     assert "skipped openai/negative: cost.input is negative" in output
     assert "skipped openai/no-date: last_updated is not a date" in output
