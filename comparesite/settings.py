@@ -250,9 +250,9 @@ if os.environ.get("RATELIMIT_REDIS_URL"):
     }
 RATELIMIT_USE_CACHE = "ratelimit" if "ratelimit" in CACHES else "default"
 # Each process's own tier of the page cache (core/pages.py): the pages, versions and addresses it
-# served lately, so that a kept page costs no round trip to Redis.
+# served lately, so that a kept page costs no round trip to Redis (and, unpickled, no copy).
 CACHES["pages"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "core.cache.ObjectCache",
     "LOCATION": "pages",
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
