@@ -19,8 +19,9 @@ Three paths, each followed top to bottom in this file:
 Community figures (soft keys: tallies, popular lists) have versions too, bumped by votes, but a
 page showing them compares those only once it is TALLY_WINDOW_SECONDS old (and shared caches
 keep it that long at most): a busy page is rebuilt at most once a window, a quiet one not at all.
+When only its community figures moved, one request rebuilds a page and the others meanwhile
+get the page it replaces (`only_figures_moved`); after an editorial change nobody does.
 Scheduled publishing caps every stored page's lifetime (and `s-maxage`) at the next go-live.
-Serving stale copies during a rebuild is the shared cache's job (Varnish grace), not this one's.
 """
 
 from __future__ import annotations
