@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
@@ -10,7 +9,7 @@ import tools.methodology
 import tools.preview
 import tools.views
 from core import views
-from tools.sitemaps import SITEMAPS
+from tools.sitemaps import SITEMAPS, site_index
 from verdicts.feeds import LatestVerdictsFeed
 
 admin.site.site_header = "Shiplist editors"
@@ -25,7 +24,7 @@ urlpatterns = [
     # minute: a newly published tool is in it within one (editors publish by hand).
     path(
         "sitemap.xml",
-        require_safe(cache_page(60)(sitemap_index)),
+        require_safe(cache_page(60)(site_index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),

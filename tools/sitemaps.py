@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from copy import copy
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import index
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from tools.compare import SEPARATOR, canonical_pair
@@ -15,7 +21,24 @@ PER_FILE = 10_000
 
 
 class PagedSitemap(Sitemap):
+    """Addresses on SITE_URL's scheme and host, never on those a client sent."""
+
     limit = PER_FILE
+
+    @property
+    def protocol(self) -> str:
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+
+def site_index(request: HttpRequest, **kwargs) -> HttpResponse:
+    """Django's sitemap index, with each file's address on SITE_URL's host: the index takes the
+    host from the request (`RequestSite`), which a client chooses."""
+    on_site = copy(request)
+    on_site.get_host = lambda: urlsplit(settings.SITE_URL).netloc
+    return index(on_site, **kwargs)
 
 
 class StaticSitemap(PagedSitemap):

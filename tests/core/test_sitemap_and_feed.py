@@ -94,3 +94,26 @@ def test_at_5000_tools_the_sitemap_stays_finite_and_lists_no_pair_twice(
     assert any(url.endswith("/compare/model-0001-vs-model-4999/") for url in compare)
     assert not any("model-0003/" in url and url.count("-vs-") == 2 for url in compare)
     assert len(urls) < 5 * PER_FILE
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_HOST": "localhost"},
+        {"HTTP_HOST": "localhost", "HTTP_X_FORWARDED_PROTO": "https"},
+        {"HTTP_X_FORWARDED_PROTO": "gopher", "HTTP_X_FORWARDED_SSL": "on"},
+    ],
+)
+def test_every_sitemap_address_is_on_site_url_whatever_the_request_says(
+    client, reference_pair, settings, headers
+):
+    settings.SITE_URL = "https://compare.example.com"
+    settings.ALLOWED_HOSTS = ["localhost", "testserver", "compare.example.com"]
+    index = client.get("/sitemap.xml", **headers)
+    files = [loc.text for loc in ET.fromstring(index.content).findall("s:sitemap/s:loc", NS)]
+    assert files and all(f.startswith("https://compare.example.com/sitemap-") for f in files)
+    for address in files:
+        path = "/" + address.split("://", 1)[1].split("/", 1)[1]
+        section = client.get(path, **headers)
+        locs = [loc.text for loc in ET.fromstring(section.content).findall("s:url/s:loc", NS)]
+        assert locs and all(loc.startswith("https://compare.example.com/") for loc in locs)
