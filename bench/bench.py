@@ -724,13 +724,15 @@ visitor with a session who also sent the ten-second `fresh` cookie).
   those versions from Redis (one MGET) at most every `PAGE_CACHE_RECHECK_SECONDS`; a page
   showing community figures is stored for `TALLY_WINDOW_SECONDS`, then rebuilt by the next
   reader. No cookie is set and no token is made.
-- **A visitor who voted** gets a normal render (`core.pages.personal_response`): the view's
-  `Page` comes from the cache while the stored anonymous page is current (`view_for`, kept under
-  its ETag), the parts of the template that are the same for everyone from shared
-  fragments under the same ETag, and their own widgets (their vote, bookmarks and count) are
-  ordinary template tags reading their cached votes and bookmarks (one Redis round trip, found
-  by the visitor number in their signed cookie). Within ten seconds of their own vote (`fresh`
-  cookie) everything is rendered afresh.
+- **A visitor who voted** reads their cached votes and bookmarks (one Redis round trip, found by
+  the visitor number in their signed cookie) and gets the render of the stored page that every
+  visitor with the same votes and bookmarks shares (`core.pages.personal`, kept in the worker's
+  memory under the page's ETag and a digest of that state). The first such visitor gets a
+  normal render: the view's `Page` from the cache while the stored anonymous page is current
+  (kept under its ETag), the parts of the template that are the same for everyone from shared
+  fragments under the same ETag, and their own widgets (their vote, bookmarks and count) as
+  ordinary template tags. Within ten seconds of their own vote (`fresh` cookie) everything is
+  rendered afresh.
 - **Through Varnish** an anonymous page is a hit in Varnish's memory, as the static file is;
   gunicorn sees one background refresh per `TALLY_WINDOW_SECONDS` for pages showing community
   figures (`s-maxage`), answered from its own memory.

@@ -534,6 +534,9 @@ SESSION_ENGINE = "core.sessions"
 # SECRET_KEY and dated (votes/identity.py). It lives as long as a session would, has the session
 # cookie's flags, and like a session makes every public page personal (core/pages.py, the VCL).
 VISITOR_COOKIE_NAME = "visitor"
+# What a visitor's own parts of a public page depend on (their votes and bookmarks), as a key:
+# visitors alike share one render of a stored page (core/pages.py `personal`).
+PERSONAL_PARTS_KEY = "votes.templatetags.votes.personal_parts_key"
 # Only the admin shows messages, and editors always have a session: the default (a cookie, then
 # the session) built two storages on every public request to read neither.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -12,7 +12,8 @@ Three paths, each followed top to bottom in this file:
   same `serve` makes sure the anonymous page is stored and current, then `personal` renders the
   template normally for them, from the `Page` that page was built from and with the template's
   `{% shared %}` parts (core/templatetags/pages.py) cached under that page's ETag: only their
-  own parts (their vote, bookmarks, staff links) are computed.
+  own parts (their vote, bookmarks, staff links) are computed, once for all visitors whose
+  own parts are alike (`personal_key`).
 - **A write** calls core/purge.py `purge(keys)`, which calls `bump`: each key (core/keys.py)
   has an integer version in the cache, and a bumped version makes every page that shows it miss.
 
@@ -44,6 +45,7 @@ from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
 from django.utils.http import parse_etags, quote_etag
+from django.utils.module_loading import import_string
 
 from core.keys import Key
 from core.storage import manifest_root
@@ -277,9 +279,20 @@ def personal_response(
 ) -> HttpResponse:
     """The page rendered for this visitor: private, never stored for anyone else. `shared_as`
     (the stored anonymous page's ETag) lets `{% shared %}` parts come from the cache."""
+    return private_response(request, personal_html(request, page, here, shared_as))
+
+
+def personal_html(request: HttpRequest, page: Page, here: str, shared_as: str) -> str:
     context = {**page.context, "here": here, "shared_as": shared_as}
-    body = render_to_string(page.template, context, request=request).encode()
-    etag = quote_etag(hashlib.blake2s(body, digest_size=12).hexdigest())
+    return render_to_string(page.template, context, request=request)
+
+
+def private_response(request: HttpRequest, html: str | tuple[bytes, str]) -> HttpResponse:
+    """`html`, or its body and ETag as this returned them before (`personal` keeps those)."""
+    if isinstance(html, str):
+        body = html.encode()
+        html = body, quote_etag(hashlib.blake2s(body, digest_size=12).hexdigest())
+    body, etag = html
     if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
         response: HttpResponse = HttpResponseNotModified()
     else:
@@ -333,30 +346,46 @@ def route(request: HttpRequest) -> str:
     )
 
 
+def personal_key(request: HttpRequest) -> str:
+    """What this visitor's own parts of a page depend on, as a key (settings.PERSONAL_PARTS_KEY
+    names the function: their votes and bookmarks), or "" when their page must be rendered
+    for them alone: a session (staff, with links and tokens of their own)."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return ""
+    return import_string(settings.PERSONAL_PARTS_KEY)(request) or ""
+
+
 def personal(request: HttpRequest, run, address: str, entry: Entry | None, page) -> HttpResponse:
     """A personal visitor's render of the page stored as `entry`. The view's `Page` is the one
     that page was built from (`page`, or kept under its ETag in this process's tier), and the
-    template's `{% shared %}` parts are kept there too, so only their own parts are computed.
-    Without a stored page, and within ten seconds of their own vote (`fresh`), everything is
-    computed again. `run` runs the view with the anonymous request: a `Page` holds nothing
-    personal."""
+    template's `{% shared %}` parts are kept there too, so only their own parts are computed;
+    visitors whose own parts are alike (`personal_key`) share that render. Without a stored
+    page, and within ten seconds of their own vote (`fresh`), everything is computed again.
+    `run` runs the view with the anonymous request: a `Page` holds nothing personal."""
+    here = address.partition("|")[0]
     if entry is None or FRESH_COOKIE in request.COOKIES:
-        entry, page = None, run() if page is None else page  # (built by this request: fresh)
-    else:
-        key = f"view:{entry.etag}:{address}"
-        kept = page is None and local().get(key)
-        if not kept:
-            page = page or run()
-            if isinstance(page, Page):
-                try:
-                    local().set(key, page, PAGE_TIMEOUT)
-                except Exception:  # a context that cannot be pickled
-                    logger.warning("not keeping the view of %s", address, exc_info=True)
-        page = kept or page
+        page = run() if page is None else page  # (built by this request: fresh)
+        return page if isinstance(page, HttpResponse) else personal_response(request, page, here)
+    memo = personal_key(request)
+    rendered = f"personal:{entry.etag}:{address}:{memo}"
+    if memo and (html := local().get(rendered)) is not None:
+        return private_response(request, html)
+    key = f"view:{entry.etag}:{address}"
+    kept = page is None and local().get(key)
+    if not kept:
+        page = page or run()
+        if isinstance(page, Page):
+            try:
+                local().set(key, page, PAGE_TIMEOUT)
+            except Exception:  # a context that cannot be pickled
+                logger.warning("not keeping the view of %s", address, exc_info=True)
+    page = kept or page
     if isinstance(page, HttpResponse):
         return page
-    here = address.partition("|")[0]
-    return personal_response(request, page, here, entry.etag if entry is not None else "")
+    response = private_response(request, personal_html(request, page, here, entry.etag))
+    if memo and response.status_code == 200:
+        local().set(rendered, (response.content, response["ETag"]), PAGE_TIMEOUT)
+    return response
 
 
 def public_page(params: tuple[str, ...] | str = ()):

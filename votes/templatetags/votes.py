@@ -7,6 +7,7 @@ for it. A widget depends only on the tool, the page address and that state, so e
 renders each combination once (`_render`): a dictionary lookup per widget, not a template render.
 """
 
+import hashlib
 from functools import lru_cache
 
 from django import template
@@ -16,10 +17,22 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core.templatetags.pages import refuse_inside_shared
 from votes.identity import EMPTY_STATE, visitor_state
+from votes.notes import COOKIE as NOTE_COOKIE
 from votes.notes import take_note
 from votes.widgets import WidgetTool
 
 register = template.Library()
+
+
+def personal_parts_key(request) -> str:
+    """What the tags below show a visitor, as a key (settings.PERSONAL_PARTS_KEY): their votes
+    and bookmarks. Visitors with the same key see the same page (core/pages.py `personal`).
+    "" while the note of their last vote waits in its cookie: that page is theirs alone."""
+    if NOTE_COOKIE in request.COOKIES:
+        return ""
+    state = visitor_state(request)
+    facts = repr((sorted(state.votes.items()), sorted(state.bookmarks)))
+    return hashlib.blake2s(facts.encode(), digest_size=12).hexdigest()
 
 
 def _state(context, tag: str):
