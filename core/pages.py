@@ -34,7 +34,7 @@ import time
 from collections.abc import Iterable
 from copy import copy
 from dataclasses import dataclass, field
-from functools import partial, wraps
+from functools import wraps
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -355,37 +355,38 @@ def personal_key(request: HttpRequest) -> str:
     return import_string(settings.PERSONAL_PARTS_KEY)(request) or ""
 
 
-def personal(request: HttpRequest, run, address: str, entry: Entry | None, page) -> HttpResponse:
-    """A personal visitor's render of the page stored as `entry`. The view's `Page` is the one
-    that page was built from (`page`, or kept under its ETag in this process's tier), and the
-    template's `{% shared %}` parts are kept there too, so only their own parts are computed;
-    visitors whose own parts are alike (`personal_key`) share that render. Without a stored
-    page, and within ten seconds of their own vote (`fresh`), everything is computed again.
-    `run` runs the view with the anonymous request: a `Page` holds nothing personal."""
-    here = address.partition("|")[0]
-    if entry is None or FRESH_COOKIE in request.COOKIES:
-        page = run() if page is None else page  # (built by this request: fresh)
-        return page if isinstance(page, HttpResponse) else personal_response(request, page, here)
-    memo = personal_key(request)
-    rendered = f"personal:{entry.etag}:{address}:{memo}"
-    if memo and (html := local().get(rendered)) is not None:
-        return private_response(request, html)
-    key = f"view:{entry.etag}:{address}"
-    kept = page is None and local().get(key)
-    if not kept:
-        page = page or run()
-        if isinstance(page, Page):
-            try:
-                local().set(key, page, PAGE_TIMEOUT)
-            except Exception:  # a context that cannot be pickled
-                logger.warning("not keeping the view of %s", address, exc_info=True)
-    page = kept or page
+def personal(request: HttpRequest, address: str, entry: Entry | None, page) -> HttpResponse:
+    """A personal visitor's render of `page`, the view's `Page` behind the stored page `entry`.
+    The template's `{% shared %}` parts are kept under that page's ETag, so only their own parts
+    are computed, once for all visitors whose own parts are alike (`personal_key`). Without
+    `entry` (none stored, or their own vote in the last ten seconds: `serve`) all of it is."""
     if isinstance(page, HttpResponse):
         return page
+    here = address.partition("|")[0]
+    if entry is None:
+        return personal_response(request, page, here)
+    memo = personal_key(request)
+    rendered = f"personal:{entry.etag}:{address}:{memo}"
+    if memo and (kept := local().get(rendered)) is not None:
+        return private_response(request, kept)
     response = private_response(request, personal_html(request, page, here, entry.etag))
     if memo and response.status_code == 200:
         local().set(rendered, (response.content, response["ETag"]), PAGE_TIMEOUT)
     return response
+
+
+def kept_view(entry: Entry | None, address: str) -> Page | None:
+    """The `Page` the stored page `entry` was built from, if this process kept it (`keep_view`):
+    a personal visitor's render then needs no query."""
+    return None if entry is None else local().get(f"view:{entry.etag}:{address}")
+
+
+def keep_view(entry: Entry | None, address: str, page) -> None:
+    if entry is not None and isinstance(page, Page):
+        try:
+            local().set(f"view:{entry.etag}:{address}", page, PAGE_TIMEOUT)
+        except Exception:  # a context that cannot be kept
+            logger.warning("not keeping the view of %s", address, exc_info=True)
 
 
 def public_page(params: tuple[str, ...] | str = ()):
@@ -451,8 +452,14 @@ def public_page(params: tuple[str, ...] | str = ()):
                 if stored:
                     local().set(route(request), address, PAGE_TIMEOUT)
                 return anonymous_response(request, entry)
-            run = partial(view, shared, *args, **kwargs)
-            return personal(request, run, address, entry if stored else None, page)
+            # A personal visitor: the view's Page behind the stored page (kept by this process,
+            # or run now), rendered for them. Fresh from their own vote: the view runs again.
+            entry = entry if stored and FRESH_COOKIE not in request.COOKIES else None
+            kept = kept_view(entry, address) if page is None else None
+            if kept is None:
+                page = page or view(shared, *args, **kwargs)
+                keep_view(entry, address, page)
+            return personal(request, address, entry, kept or page)
 
         return serve
 
