@@ -2,7 +2,9 @@
 
 import os
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
+# Loopback unless told otherwise: a port open to other hosts lets them skip the shared cache.
+# compose.yaml sets HOST=0.0.0.0 inside its network, where only Varnish is a trusted proxy.
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Cached pages, their version keys and rate limits must be shared by every worker: with Redis
 # (REDIS_URL) run a process per CPU; without it the cache lives in one process, so run one.
 # CPUs this process may use (a container's limit, not the host's count), capped so that
@@ -35,4 +37,7 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# X-Forwarded-Proto and the like only from the proxies the app trusts (core/clientip.py).
+forwarded_allow_ips = ",".join(
+    entry.strip() for entry in os.environ.get("TRUSTED_PROXIES", "").split(",") if entry.strip()
+)

@@ -8,6 +8,7 @@ SECRET_KEY, ALLOWED_HOSTS and usually REDIS_URL.
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import os
 import urllib.parse
 from pathlib import Path
@@ -516,9 +517,16 @@ OTP_TOTP_ISSUER = "Shiplist"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
-# Behind N reverse proxies, the visitor's address is the N-th from the right in
-# X-Forwarded-For; rate limits and the admin lockout must count visitors, not the proxy.
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# The reverse proxies in front (addresses or networks): only a request straight from one of
+# them has its X-Forwarded-For read, so rate limits and the admin lockout count visitors, and
+# nobody else can claim an address (core/clientip.py). gunicorn trusts the same list for
+# X-Forwarded-Proto (gunicorn.conf.py). Empty: every peer is the visitor.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+try:
+    for _entry in TRUSTED_PROXIES:
+        ipaddress.ip_network(_entry, strict=False)
+except ValueError as problem:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {problem}") from None
 RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 SECURE_CONTENT_TYPE_NOSNIFF = True

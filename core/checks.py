@@ -1,5 +1,8 @@
 """Deployment checks of our own, run by `manage.py check --deploy`."""
 
+import ipaddress
+import os
+
 from django.conf import settings
 from django.core import checks
 
@@ -31,3 +34,31 @@ def rate_limits_survive_eviction(app_configs, **kwargs) -> list[checks.CheckMess
             id="core.W002",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def client_addresses_cannot_be_forged(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """A trusted-proxy list so wide that strangers are in it lets them name any address."""
+    found = []
+    for entry in settings.TRUSTED_PROXIES:
+        network = ipaddress.ip_network(entry, strict=False)
+        if network.num_addresses > 65536:
+            found.append(
+                checks.Warning(
+                    f"TRUSTED_PROXIES holds {entry}: any of its {network.num_addresses:,} "
+                    "addresses can set the visitor's address that rate limits and the admin "
+                    "lockout count.",
+                    hint="List the proxies' own addresses (or their small subnet) only.",
+                    id="core.W003",
+                )
+            )
+    for gone in ("TRUSTED_PROXY_COUNT", "FORWARDED_ALLOW_IPS"):
+        if gone in os.environ:
+            found.append(
+                checks.Warning(
+                    f"{gone} is no longer read.",
+                    hint="Set TRUSTED_PROXIES to the proxies' addresses (app and gunicorn).",
+                    id="core.W004",
+                )
+            )
+    return found

@@ -47,3 +47,19 @@ def test_a_broken_cache_refuses_writes_and_says_so(client, tool, monkeypatch):
     assert "record that right now" in response.content.decode()
     assert not Vote.objects.exists()
     assert Tool.objects.count() == 1
+
+
+@override_settings(RATE_LIMITS=TIGHT, TRUSTED_PROXIES=["10.0.0.2"])
+@pytest.mark.parametrize(
+    ("peer", "counted"),
+    [("203.0.113.9", 5), ("10.0.0.3", 5), ("10.0.0.2", 7)],  # only the proxy is believed
+)
+def test_a_forged_forwarded_address_counts_only_from_a_trusted_proxy(tool, peer, counted):
+    statuses = [
+        Client(REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
+        .post("/tools/code-llama-4/bookmark/", {"action": "add"})
+        .status_code
+        for number in range(7)
+    ]
+    assert statuses.count(303) == counted
+    assert Bookmark.objects.count() == counted
