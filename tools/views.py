@@ -42,6 +42,7 @@ from tools.finder import answer as finder_answer
 from tools.finding import VERSUS, Catalogue, corrected
 from tools.models import MAX_SEARCH_WORDS, Category, OldSlug, Tool, search_words
 from tools.popularity import popular_comparisons, record_view_once
+from tools.previews import badge_message, badge_snippets, compare_preview_url, tool_preview_url
 from tools.seo import software_application
 from tools.verdict import compare_verdict, figures_agreement
 from trust.facts import trust_annotations, trust_record
@@ -321,6 +322,7 @@ def compare_page(request: HttpRequest, pair: str) -> Page | HttpResponse:
         ],
         **calculator(tools, reverse("tools:compare_cost", args=[pair]), uses),
     }
+    context["share_card"], context["share_card_url"] = compare_preview_url(pair, context)
     # Two tools: one page per pair in the catalogue, all kept. Three or four: tens of
     # thousands of addresses, kept only once asked for twice (core/pages.py).
     return Page(
@@ -452,6 +454,8 @@ def tool_detail_page(request: HttpRequest, slug: str) -> Page | HttpResponse:
         "uses": [pick_for_use([tool], use) for use in active_uses()] if spec else [],
         **calculator([tool], reverse("tools:tool_cost", args=[tool.slug])),
     }
+    context["share_card"], context["share_card_url"] = tool_preview_url(tool.slug, context)
+    context.update(badge_snippets(tool, badge_message(tool)[0]))
     return Page("tools/tool_detail.html", context, [*shown([tool]), keys.PANEL, keys.METHOD])
 
 

@@ -17,6 +17,7 @@ from django.core.signals import request_started
 
 from tests.factories import VoteFactory
 from tests.sharedcache.conftest import wait_until
+from verdicts.models import Review
 
 URL = "/compare/code-llama-4-vs-mistral-3b/"
 PUBLIC_PAGES = [
@@ -160,3 +161,25 @@ def test_a_vote_reaches_other_visitors_through_varnish_within_the_tally_window(
     limit = window * 2 + 2
     seen = wait_until(lambda: "12 votes" in varnish_for_app.get(URL).text, limit, interval=0.2)
     assert seen, f"another visitor still sees 11 votes {time.monotonic() - started:.1f} s later"
+
+
+def test_a_preview_image_and_a_badge_are_kept_and_purged_with_their_page(
+    site_data, varnish_for_app, django_requests
+):
+    code_llama, _ = site_data
+    page = varnish_for_app.get(URL).text
+    image = urllib.parse.urlsplit(re.search(r'property="og:image" content="([^"]+)"', page)[1])
+    badge = "/tools/code-llama-4/badge.svg"
+    for path in (image.path, badge):
+        assert varnish_for_app.get(path).status == 200
+        assert varnish_for_app.get(path).cache == "HIT", path
+
+    for review in Review.objects.filter(tool=code_llama):
+        review.score, review.verdict = 12, "skip"
+        review.save()  # purges the tool's key: its pages, its pictures and its badge
+
+    def purged() -> bool:
+        return varnish_for_app.get(image.path).status == 302
+
+    assert wait_until(purged, 1.0), "the old picture is still served"
+    assert "Skip 12/100" in varnish_for_app.get(badge).text
