@@ -93,12 +93,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "ninja",  # the API's documentation page, from files it ships (no CDN)
     "core",
     "tools",
     "verdicts",
     "votes",
     "newsletter",
     "trust",
+    "api",
     "modelspecs",
 ]
 

@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("votes.urls")),
     path("", include("trust.urls")),
     path("newsletter/", include("newsletter.urls")),
+    path("api/", include("api.urls")),
 ]
 
 handler404 = "tools.views.page_not_found"

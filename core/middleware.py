@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
 logger = logging.getLogger(__name__)
@@ -86,6 +86,10 @@ class HostileInputMiddleware:
             or self.refuse_body(request)
             or self.refuse_nul_bytes(request)
         )
+        if refusal is not None and request.path.startswith("/api/"):
+            # The API answers in JSON, its errors included (api/views.py).
+            detail = refusal.content.decode().strip()
+            return JsonResponse({"detail": detail}, status=refusal.status_code)
         return refusal or self.get_response(request)
 
     def refuse_headers(self, request: HttpRequest) -> HttpResponse | None:

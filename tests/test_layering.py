@@ -1,4 +1,4 @@
-"""Apps import one way: core <- verdicts, votes, trust, modelspecs <- tools <- newsletter
+"""Apps import one way: core <- verdicts, votes, trust, modelspecs <- tools <- newsletter, api
 (comparesite on top)."""
 
 import ast
@@ -16,6 +16,7 @@ ALLOWED = {
     "modelspecs": {"core"},
     "tools": {"core", "verdicts", "votes", "trust", "modelspecs"},
     "newsletter": {"core", "verdicts", "votes", "tools"},
+    "api": {"core", "verdicts", "votes", "trust", "modelspecs", "tools"},
 }
 
 
