@@ -97,6 +97,9 @@ def bench_environment() -> dict[str, str]:
     return env
 
 
+PURGE_SECRET = "bench-only-purge-secret-" + "b" * 24  # the bench's Varnish and app share it
+
+
 def server_environment(env: dict[str, str]) -> dict[str, str]:
     """What gunicorn runs with: the bench settings (the fortunes page) and, as in
     compose.yaml, the Varnish in front as the shared cache to purge."""
@@ -104,6 +107,7 @@ def server_environment(env: dict[str, str]) -> dict[str, str]:
         **env,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "FRONTEND_CACHE_URL": VARNISH_BASE + "/",
+        "PURGE_SECRET": PURGE_SECRET,
     }
 
 
@@ -199,7 +203,11 @@ def start_varnish(workdir: Path) -> subprocess.Popen:
     ]
     log = (workdir / "varnishd.log").open("wb")
     process = subprocess.Popen(
-        command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "PURGE_SECRET": PURGE_SECRET},
     )
     log.close()
     deadline = time.monotonic() + 30
@@ -336,6 +344,9 @@ COMPARE_ANONYMOUS = "compare page, anonymous"
 COMPARE_SESSION = "compare page, visitor who voted"
 VARNISH_STATIC = "Varnish: static file"
 VARNISH_COMPARE = "Varnish: compare page, anonymous"
+API_TOOLS = "/api/v1/tools?limit=50"
+API_LIST = "API: 50 tools (JSON)"
+VARNISH_API_LIST = "Varnish: API, 50 tools (JSON)"
 VOTE_LABEL = f"vote POST (htmx), {VOTERS} visitors on one tool"
 
 
@@ -470,6 +481,8 @@ def main() -> None:
             Target("home page, anonymous", BASE, "/"),
             Target(VARNISH_STATIC, VARNISH_BASE, static_path),
             Target(VARNISH_COMPARE, VARNISH_BASE, COMPARE),
+            Target(API_LIST, BASE, API_TOOLS),
+            Target(VARNISH_API_LIST, VARNISH_BASE, API_TOOLS),
             Target(VOTE_LABEL, BASE, f"/tools/{VOTE_TOOL}/vote/", script=str(script)),
         ]
         if ONLY:

@@ -275,11 +275,13 @@ TALLY_WINDOW_SECONDS = envint("TALLY_WINDOW_SECONDS", 3)
 PAGE_CACHE_RECHECK_SECONDS = envfloat("PAGE_CACHE_RECHECK_SECONDS", 0.5)
 # The shared HTTP caches to purge by surrogate key (core/purge.py, shaped like Wagtail's
 # WAGTAILFRONTENDCACHE); FRONTEND_CACHE_URL (e.g. http://cache:80/) names one Varnish.
+# PURGE_SECRET is shared with the Varnish (its environment): it refuses a PURGE without it.
 FRONTEND_CACHES = {}
 if os.environ.get("FRONTEND_CACHE_URL"):
     FRONTEND_CACHES["varnish"] = {
         "BACKEND": "core.purge.VarnishBackend",
         "LOCATION": os.environ["FRONTEND_CACHE_URL"],
+        "SECRET": os.environ.get("PURGE_SECRET", ""),
     }
 
 # How the critics' text is made, said on the methodology page (e.g. "written by the editors,

@@ -62,3 +62,19 @@ def client_addresses_cannot_be_forged(app_configs, **kwargs) -> list[checks.Chec
                 )
             )
     return found
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def purges_carry_a_secret(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """A Varnish backend without a long secret: the cache refuses its purges (or, with a guessable
+    one, so could anyone's)."""
+    return [
+        checks.Warning(
+            f"FRONTEND_CACHES[{name!r}] has no PURGE secret of 32 characters or more.",
+            hint="Set PURGE_SECRET (the same value in the app's and Varnish's environment).",
+            id="core.W005",
+        )
+        for name, params in settings.FRONTEND_CACHES.items()
+        if params.get("BACKEND", "").endswith("VarnishBackend")
+        and len(params.get("SECRET", "")) < 32
+    ]

@@ -6,8 +6,8 @@ vcl 4.1;
 # (Cache-Control s-maxage or max-age, or Expires) and set no cookie. What passes: every other
 # method, /admin/, /healthz, and any request carrying the `visitor` or `sessionid` cookie
 # (personal pages).
-# Invalidation: `PURGE /` with `X-Purge-Keys: key1 key2` from the app bans every object whose
-# Surrogate-Key holds one of those keys.
+# Invalidation: `PURGE /` with `X-Purge-Keys: key1 key2` and `X-Purge-Secret` from the app bans
+# every object whose Surrogate-Key holds one of those keys.
 
 import std;
 
@@ -33,14 +33,13 @@ backend default {
     }
 }
 
-# Who may PURGE: this machine and the private networks docker compose and most hosts use.
+# Who may PURGE: the app's own addresses only (this machine, and compose.yaml's `web`, whose
+# address is fixed there), and only with the secret varnishd has in PURGE_SECRET: a request
+# from a private network, or one the PROXY listener says came from here, is not enough.
 acl purgers {
-    "127.0.0.0"/8;
+    "127.0.0.1";
     "::1";
-    "10.0.0.0"/8;
-    "172.16.0.0"/12;
-    "192.168.0.0"/16;
-    "fc00::"/7;
+    "172.30.80.3";
 }
 
 sub vcl_recv {
@@ -62,6 +61,11 @@ sub vcl_recv {
     if (req.method == "PURGE") {
         # Both the connection and the claimed client (PROXY protocol) must be local.
         if (client.ip !~ purgers || remote.ip !~ purgers) {
+            return (synth(403, "Forbidden"));
+        }
+        # No secret configured: nobody may purge (pages then expire by s-maxage).
+        if (std.getenv("PURGE_SECRET") == "" ||
+            req.http.X-Purge-Secret != std.getenv("PURGE_SECRET")) {
             return (synth(403, "Forbidden"));
         }
         std.collect(req.http.X-Purge-Keys, " ");

@@ -135,3 +135,41 @@ def test_a_misconfigured_backend_never_fails_the_write(settings, caplog, referen
     tool.refresh_from_db()
     assert tool.tagline == "Saved anyway"
     assert "NoSuchBackend" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("secret", "warned"), [("", True), ("short", True), ("s" * 31, True), ("s" * 32, False)]
+)
+def test_a_deploy_check_warns_when_purges_carry_no_real_secret(settings, secret, warned):
+    from core.checks import purges_carry_a_secret
+
+    settings.FRONTEND_CACHES = {
+        "varnish": {"BACKEND": "core.purge.VarnishBackend", "LOCATION": "x", "SECRET": secret}
+    }
+    assert [message.id for message in purges_carry_a_secret(None)] == (
+        ["core.W005"] if warned else []
+    )
+
+
+def test_the_varnish_backend_sends_its_secret(monkeypatch):
+    from core.purge import VarnishBackend
+
+    sent = []
+
+    class Answer:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read(self):
+            return b""
+
+    def urlopen(request, timeout):
+        sent.append((request.get_method(), dict(request.header_items())))
+        return Answer()
+
+    monkeypatch.setattr("urllib.request.urlopen", urlopen)
+    VarnishBackend({"LOCATION": "http://cache/", "SECRET": "s3cret"}).purge_batch(["tool-1"])
+    assert sent == [("PURGE", {"X-purge-keys": "tool-1", "X-purge-secret": "s3cret"})]

@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 PARAMS = ROOT / "deploy" / "varnish" / "varnishd.params"
 PROBE_INTERVAL = "0.2s"
+# What the tests' varnishd has in its environment, and the app sends with a PURGE.
+PURGE_SECRET = "tests-only-purge-secret-" + "s" * 24
 
 
 def varnishd_binary() -> str:
@@ -125,8 +127,9 @@ class Varnish:
     def get(self, path: str, **headers: str) -> Response:
         return self.request("GET", path, {name.replace("_", "-"): v for name, v in headers.items()})
 
-    def purge(self, keys: str) -> Response:
-        return self.request("PURGE", "/", {"X-Purge-Keys": keys})
+    def purge(self, keys: str, secret: str | None = None) -> Response:
+        secret = PURGE_SECRET if secret is None else secret
+        return self.request("PURGE", "/", {"X-Purge-Keys": keys, "X-Purge-Secret": secret})
 
     def request_via_proxy_protocol(self, client_ip: str, method: str, path: str, headers=None):
         """A request on the PROXY-protocol listener claiming to relay `client_ip` (as a TLS
@@ -158,7 +161,9 @@ class Varnish:
         return result.stdout + result.stderr
 
 
-def start_varnish(tmp_path: Path, backend_host: str, backend_port: int) -> Varnish:
+def start_varnish(
+    tmp_path: Path, backend_host: str, backend_port: int, purge_secret: str = PURGE_SECRET
+) -> Varnish:
     binary = varnishd_binary()
     workdir = tmp_path / "varnish"
     vcl = tmp_path / "default.vcl"
@@ -189,6 +194,7 @@ def start_varnish(tmp_path: Path, backend_host: str, backend_port: int) -> Varni
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
+        env={**os.environ, "PURGE_SECRET": purge_secret},
     )
     log.close()
     varnish = Varnish(port=port, proxy_port=proxy_port, workdir=workdir, process=process)
@@ -339,7 +345,11 @@ def varnish_for_app(live_server, settings, tmp_path):
         host = "127.0.0.1"
     varnish = start_varnish(tmp_path, host, live_server.thread.port)
     settings.FRONTEND_CACHES = {
-        "varnish": {"BACKEND": "core.purge.VarnishBackend", "LOCATION": varnish.url}
+        "varnish": {
+            "BACKEND": "core.purge.VarnishBackend",
+            "LOCATION": varnish.url,
+            "SECRET": PURGE_SECRET,
+        }
     }
     # Requests arrive with Varnish's address as their Host.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]

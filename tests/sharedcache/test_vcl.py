@@ -14,7 +14,14 @@ import time
 
 import pytest
 
-from tests.sharedcache.conftest import HANG_UP, Route, wait_until
+from tests.sharedcache.conftest import (
+    HANG_UP,
+    PURGE_SECRET,
+    Route,
+    start_varnish,
+    stop_varnish,
+    wait_until,
+)
 
 PUBLIC = "public, max-age=0, s-maxage=60, stale-while-revalidate=30, stale-if-error=86400"
 
@@ -233,25 +240,48 @@ def test_purge_refuses_keys_that_are_not_plain_words(stub_backend, varnish_for_s
     varnish_for_stub.get("/tools/a/")
     for keys in ["", "   ", "Tool-1", "tool_1", ".*", "tool-1|tool-2", 'tool-1")( |$', "tool-1,x"]:
         assert varnish_for_stub.purge(keys).status == 400, keys
-    assert varnish_for_stub.request("PURGE", "/").status == 400  # no header at all
+    no_keys = varnish_for_stub.request("PURGE", "/", {"X-Purge-Secret": PURGE_SECRET})
+    assert no_keys.status == 400
     assert varnish_for_stub.get("/tools/a/").cache == "HIT"
 
 
 def test_purge_is_refused_to_anyone_outside_the_acl(stub_backend, varnish_for_stub):
     public_page(stub_backend, "/tools/a/", "page", keys="tool-1")
     varnish_for_stub.get("/tools/a/")
-    # A visitor relayed by a TLS terminator (PROXY protocol) is not local, whatever the
-    # terminator's own address.
-    outsider = varnish_for_stub.request_via_proxy_protocol(
-        "203.0.113.7", "PURGE", "/", {"X-Purge-Keys": "tool-1"}
-    )
-    assert outsider == 403
+    purge = {"X-Purge-Keys": "tool-1", "X-Purge-Secret": PURGE_SECRET}
+    # A visitor relayed by a TLS terminator (PROXY protocol) is not the app, whatever the
+    # terminator's own address, and neither is any other host on a private network.
+    for relayed in ("203.0.113.7", "10.1.2.3", "172.30.80.9", "192.168.1.20"):
+        assert varnish_for_stub.request_via_proxy_protocol(relayed, "PURGE", "/", purge) == 403
     assert varnish_for_stub.get("/tools/a/").cache == "HIT"
-    insider = varnish_for_stub.request_via_proxy_protocol(
-        "10.1.2.3", "PURGE", "/", {"X-Purge-Keys": "tool-1"}
-    )
+    insider = varnish_for_stub.request_via_proxy_protocol("127.0.0.1", "PURGE", "/", purge)
     assert insider == 200
     assert varnish_for_stub.get("/tools/a/").cache == "MISS"
+
+
+@pytest.mark.parametrize("secret", ["", "wrong", PURGE_SECRET[:-1], PURGE_SECRET + "x"])
+def test_purge_without_the_secret_is_refused_even_from_the_app(
+    stub_backend, varnish_for_stub, secret
+):
+    public_page(stub_backend, "/tools/a/", "page", keys="tool-1")
+    varnish_for_stub.get("/tools/a/")
+    assert varnish_for_stub.purge("tool-1", secret=secret).status == 403
+    assert varnish_for_stub.request("PURGE", "/", {"X-Purge-Keys": "tool-1"}).status == 403
+    assert varnish_for_stub.get("/tools/a/").cache == "HIT"
+    assert varnish_for_stub.purge("tool-1").status == 200
+
+
+def test_a_varnish_without_a_secret_accepts_no_purge(stub_backend, tmp_path):
+    varnish = start_varnish(tmp_path, "127.0.0.1", stub_backend.port, purge_secret="")
+    try:
+        public_page(stub_backend, "/tools/a/", "page", keys="tool-1")
+        varnish.get("/tools/a/")
+        for secret in ("", "anything"):
+            assert varnish.purge("tool-1", secret=secret).status == 403
+        assert varnish.request("PURGE", "/", {"X-Purge-Keys": "tool-1"}).status == 403
+        assert varnish.get("/tools/a/").cache == "HIT"
+    finally:
+        stop_varnish(varnish)
 
 
 # --- Stale content ------------------------------------------------------------------------------
