@@ -106,13 +106,14 @@ INSTALLED_APPS = [
 
 # Fourteen, four of them the project's own (tests/core/test_middleware.py holds both counts).
 MIDDLEWARE = [
-    # Own: answers /healthz before host validation and the HTTPS redirect (load balancers
-    # call it by IP address over plain HTTP).
-    "core.middleware.HealthCheckMiddleware",
+    # The HTTPS redirect spares /healthz (SECURE_REDIRECT_EXEMPT): load balancers use plain HTTP.
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Frames are refused by the policy's frame-ancestors 'none' (X-Frame-Options' successor).
     "csp.middleware.CSPMiddleware",
+    # Own: answers /healthz before host validation (load balancers call it by IP address),
+    # with the security headers of every other answer.
+    "core.middleware.HealthCheckMiddleware",
     # Own: headers, bodies and bytes no browser sends, refused before anything reads them.
     "core.middleware.HostileInputMiddleware",
     # Static files; the manifest of hashed names is kept out of its folder (core/storage.py).
@@ -534,6 +535,7 @@ except ValueError as problem:
 RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

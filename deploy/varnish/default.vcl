@@ -9,6 +9,7 @@ vcl 4.1;
 # Invalidation: `PURGE /` with `X-Purge-Keys: key1 key2` and `X-Purge-Secret` from the app bans
 # every object whose Surrogate-Key holds one of those keys.
 
+import proxy;
 import std;
 
 # The tests (tests/sharedcache/) render a copy of this file with .host, .port and the probe
@@ -49,6 +50,20 @@ sub vcl_recv {
         unset req.http.X-Cache-Refresh;
         unset req.http.X-Cache-Stale-Ok;
         unset req.http.X-Purge-Pattern;
+    }
+
+    # Only this cache says how the visitor reached it: a client's own X-Forwarded-Proto or
+    # X-Forwarded-Ssl would change what the app redirects to and what is stored for everyone.
+    # A TLS terminator in front speaks the PROXY protocol, which says whether it was TLS.
+    unset req.http.X-Forwarded-Ssl;
+    if (proxy.is_ssl()) {
+        set req.http.X-Forwarded-Proto = "https";
+    } else {
+        unset req.http.X-Forwarded-Proto;
+    }
+    # htmx sends "true"; any other value is no htmx request, not a variant of the page.
+    if (req.http.HX-Request && req.http.HX-Request != "true") {
+        unset req.http.HX-Request;
     }
 
     if (req.http.host ~ "[[:upper:]]") {
@@ -195,6 +210,8 @@ sub vcl_miss {
 
 sub vcl_pass {
     set req.http.X-Cache-State = "PASS";
+    # The app answers whole: a range (above all a multi-range one) is not forwarded.
+    unset req.http.Range;
     return (fetch);
 }
 

@@ -36,3 +36,20 @@ def test_it_answers_whatever_host_a_load_balancer_uses(client, settings):
     response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
     assert response.status_code == 200
     assert client.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400
+
+
+@pytest.mark.django_db
+def test_it_carries_the_security_headers_of_every_other_answer(client, settings):
+    settings.ALLOWED_HOSTS = ["compare.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
+    assert response.status_code == 200  # no redirect to https, no host check
+    page = client.get("/", HTTP_HOST="compare.example.com", secure=True)
+    for name in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert response[name] == page[name], name

@@ -509,3 +509,44 @@ def test_the_admin_catalogue_import_takes_a_file_up_to_2_mb(stub_backend, varnis
     refused = send_raw(varnish_for_stub, head + f"Content-Length: {len(file)}\n", file)
     assert refused is not None and refused.startswith(b"HTTP/1.1 413 ")
     assert stub_backend.hits(other) == 0
+
+
+# --- Headers only this cache may set -----------------------------------------------------------
+
+
+def test_a_clients_forwarded_scheme_never_reaches_the_app_or_splits_the_cache(
+    stub_backend, varnish_for_stub
+):
+    public_page(stub_backend, "/tools/a/", "page")
+    forged = [
+        {"X-Forwarded-Proto": "https"},
+        {"X-Forwarded-Proto": "gopher"},
+        {"X-Forwarded-Ssl": "on"},
+        {"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on"},
+    ]
+    for headers in forged:
+        varnish_for_stub.request("GET", "/tools/a/", headers)
+        varnish_for_stub.request("GET", "/tools/b/", {**headers, "Cookie": "visitor=1"})
+    assert stub_backend.hits("/tools/a/") == 1  # one object for all of them
+    for seen in stub_backend.seen:
+        names = {name.lower() for name in seen.headers}
+        assert not names & {"x-forwarded-proto", "x-forwarded-ssl"}, seen.headers
+
+
+@pytest.mark.parametrize("value", ["false", "1", "TRUE", "yes", "x" * 50])
+def test_any_htmx_header_but_true_is_no_htmx_request(stub_backend, varnish_for_stub, value):
+    public_page(stub_backend, "/tools/a/", "page")
+    stub_backend.routes["/tools/a/"].headers["Vary"] = "HX-Request"
+    varnish_for_stub.get("/tools/a/")
+    assert varnish_for_stub.request("GET", "/tools/a/", {"HX-Request": value}).cache == "HIT"
+    assert stub_backend.hits("/tools/a/") == 1
+    assert varnish_for_stub.request("GET", "/tools/a/", {"HX-Request": "true"}).cache == "MISS"
+    assert [seen.headers.get("HX-Request") for seen in stub_backend.seen] == [None, "true"]
+
+
+@pytest.mark.parametrize("ranges", ["bytes=0-1,3-4", "bytes=0-0,-1", "bytes=5-2"])
+def test_a_range_on_a_passed_request_gets_the_whole_answer(stub_backend, varnish_for_stub, ranges):
+    stub_backend.answer("/tools/a/", headers={"Content-Type": "text/html"}, body="whole page")
+    answer = varnish_for_stub.request("GET", "/tools/a/", {"Range": ranges, "Cookie": "visitor=1"})
+    assert (answer.status, answer.text) == (200, "whole page")
+    assert "Range" not in stub_backend.requests_for("/tools/a/")[0].headers
