@@ -9,9 +9,12 @@ compare page's own view (tools/views.py `compare_page`), so its pick is the page
 from __future__ import annotations
 
 import hashlib
+import logging
+from functools import wraps
 from typing import Annotated, Literal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
@@ -29,7 +32,7 @@ from api.schemas import (
     ToolPage,
 )
 from core import keys
-from core.pages import Page, anonymous_request
+from core.pages import Page, anonymous_request, versions
 from core.publishing import live_q
 from modelspecs.models import spec_of
 from tools.compare import MAX_TOOLS, canonical_pair
@@ -37,6 +40,8 @@ from tools.directory import DirectoryQuery, directory_queryset
 from tools.models import Category, OldSlug, Tool
 from tools.views import compare_page
 from verdicts.models import Reviewer
+
+logger = logging.getLogger(__name__)
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # A tool as the API names it: its id, or its slug (or one it had before).
@@ -151,12 +156,44 @@ class ToolFilters(Schema):
     limit: int = Field(50, ge=1, le=100)
 
 
+# What every list shows: the catalogue, the panel's verdicts and the community's figures.
+LISTED = [keys.TOOLS, keys.PANEL, keys.TALLIES]
+
+
+def kept(view):
+    """A list's answer kept for a tally window in the shared cache, under the versions of what
+    lists show (core/pages.py `versions`, read before the view reads its data): an editorial
+    change gives a new key at once, and votes show within the window, as on the pages."""
+
+    @wraps(view)
+    def keep(request: HttpRequest, *args, **kwargs):
+        request.api_keys = LISTED
+        try:
+            shown = versions(key.name for key in LISTED if not key.soft)
+            name = f"{request.get_full_path()}|{sorted(shown.items())}"
+            key = "api:" + hashlib.blake2s(name.encode(), digest_size=16).hexdigest()
+            answer = cache.get(key)
+        except Exception:
+            logger.warning("cache unavailable: answering %s afresh", request.path)
+            return view(request, *args, **kwargs)
+        if answer is None:
+            answer = view(request, *args, **kwargs)
+            try:
+                cache.set(key, answer, settings.TALLY_WINDOW_SECONDS)
+            except Exception:
+                logger.warning("cache unavailable: not keeping %s", request.path)
+        return answer
+
+    return keep
+
+
 @api.get(
     "/tools",
     response={200: ToolPage, 400: Problem, 422: Invalid},
     summary="Published tools and models, oldest first, a page at a time",
     tags=["tools"],
 )
+@kept
 def tools(request: HttpRequest, filters: Query[ToolFilters]):
     """The directory's filters (category, pricing, verdict and the model facets); pages follow
     `next` (cursor pagination on the stable `id`)."""
@@ -180,7 +217,6 @@ def tools(request: HttpRequest, filters: Query[ToolFilters]):
         query = request.GET.copy()
         query["cursor"] = str(page[-1].pk)
         following = absolute(f"{request.path}?{query.urlencode()}")
-    request.api_keys = [keys.TOOLS, keys.PANEL, keys.TALLIES]
     return {"items": [tool_out(tool) for tool in page], "next": following}
 
 

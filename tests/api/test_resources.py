@@ -251,3 +251,21 @@ def test_an_address_the_api_does_not_have_is_a_404_in_json(path):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json()["detail"]
+
+
+def test_a_list_is_kept_and_an_editors_change_shows_in_it_at_once(
+    catalogue, django_assert_num_queries
+):
+    Client().get(f"{API}/tools")
+    with django_assert_num_queries(0):  # kept: no query at all
+        assert Client().get(f"{API}/tools").status_code == 200
+    for review in Review.objects.filter(tool=catalogue[0]):
+        review.score, review.verdict = 20, "skip"
+        review.save()
+    listed = {tool["slug"]: tool for tool in Client().get(f"{API}/tools").json()["items"]}
+    assert listed["code-llama-4"]["panel"]["verdict"] == "skip"
+    tool = catalogue[2]
+    tool.status = "draft"
+    tool.save()
+    listed = {tool["slug"] for tool in Client().get(f"{API}/tools").json()["items"]}
+    assert tool.slug not in listed
