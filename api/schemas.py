@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ninja import Schema
+from django.conf import settings
+from ninja import Field, Schema
 
 
 class ModelFacts(Schema):
@@ -83,20 +84,28 @@ class Comparison(Schema):
     url: str
 
 
-class CategoryOut(Schema):
+class Linked(Schema):
+    """An object with a page on the site: `url` is that page's absolute address."""
+
+    url: str
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return settings.SITE_URL + obj.get_absolute_url()
+
+
+class CategoryOut(Linked):
     slug: str
     name: str
     description: str
-    tools: int
-    url: str
+    tools: int = Field(..., alias="published")  # published tools in it
 
 
-class CriticOut(Schema):
+class CriticOut(Linked):
     slug: str
     name: str
     lens: str
     motto: str
-    url: str
 
 
 class Problem(Schema):

@@ -292,31 +292,13 @@ def compare(request: HttpRequest, tools: Query[CompareQuery]):
 @api.get("/categories", response={200: list[CategoryOut], 400: Problem}, tags=["catalogue"])
 def categories(request: HttpRequest):
     """Every category with its number of published tools."""
-    rows = Category.objects.annotate(published=Count("tools", filter=live_q("tools__")))
     request.api_keys = [keys.TOOLS]
-    return [
-        {
-            "slug": category.slug,
-            "name": category.name,
-            "description": category.description,
-            "tools": category.published,
-            "url": absolute(category.get_absolute_url()),
-        }
-        for category in rows.order_by("order", "name")
-    ]
+    published = Count("tools", filter=live_q("tools__"))
+    return Category.objects.annotate(published=published).order_by("order", "name")
 
 
 @api.get("/critics", response={200: list[CriticOut], 400: Problem}, tags=["catalogue"])
 def critics(request: HttpRequest):
     """The panel's critics: each scores a tool out of 100 with a ship or skip verdict."""
     request.api_keys = [keys.PANEL]
-    return [
-        {
-            "slug": critic.slug,
-            "name": critic.name,
-            "lens": critic.lens,
-            "motto": critic.motto,
-            "url": absolute(critic.get_absolute_url()),
-        }
-        for critic in Reviewer.objects.filter(is_active=True).order_by("order", "name")
-    ]
+    return Reviewer.objects.filter(is_active=True).order_by("order", "name")
