@@ -456,6 +456,9 @@ REQUEST_BODY_TIMEOUT = envfloat("REQUEST_BODY_TIMEOUT", 10)
 # The admin's catalogue import (`<ADMIN_URL>.../import/`) takes a CSV or JSON file: the demo
 # catalogue's largest (its reviews as JSON) is 71 KB, 500 tools' reviews about 1.3 MB.
 MAX_ADMIN_IMPORT_BODY = envint("MAX_ADMIN_IMPORT_BODY", 2 * 1024 * 1024)
+# Rows one import in the admin may hold (a request: a larger file is refused, and
+# `manage.py import_catalogue` takes it outside any request).
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_REQUEST_BODY, MAX_ADMIN_REQUEST_BODY, MAX_ADMIN_IMPORT_BODY)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import logging
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
@@ -76,6 +78,22 @@ def send_to_frontends(backends: list, names: list[str]) -> None:
 SENDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="purge")
 
 
+# While a bulk write runs (`collected`), purges are gathered here instead of made.
+GATHERING: ContextVar[set | None] = ContextVar("gathering_purges", default=None)
+
+
+@contextmanager
+def collected() -> Iterator[set]:
+    """Purges made inside are gathered, not made: the caller purges them once (a bulk import
+    after its commit) or drops them (a dry run). Nested, the inner set joins the outer one."""
+    keys: set = set()
+    token = GATHERING.set(keys)
+    try:
+        yield keys
+    finally:
+        GATHERING.reset(token)
+
+
 def purge(keys: Iterable[Key]) -> None:
     """Pages showing any of these keys must be rebuilt: now, and again once the current
     transaction commits (a page built between the two read the old rows). Shared caches are
@@ -84,6 +102,9 @@ def purge(keys: Iterable[Key]) -> None:
     Community keys (`soft`) stay in this app: shared caches keep pages showing them for
     TALLY_WINDOW_SECONDS at most, so they are never sent a purge.
     """
+    if (gathering := GATHERING.get()) is not None:
+        gathering.update(keys)
+        return
     keys = sorted(set(keys))
     if not keys:
         return

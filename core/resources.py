@@ -11,13 +11,16 @@ import datetime
 from collections.abc import Callable
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV, JSON
+from import_export.results import Error
 
 from core.history import saves_since, when
+from core.purge import collected, purge
 
 # A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -138,6 +141,10 @@ class CatalogueResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
+    # An import in a request (the admin's) takes at most IMPORT_MAX_ROWS rows; the management
+    # command, outside any request, lifts the cap.
+    limit_rows = True
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._rows_by_key: dict[tuple, int] = {}
@@ -149,6 +156,27 @@ class CatalogueResource(resources.ModelResource):
         if f.get_internal_type() == "DateTimeField":
             return IsoDateTimeWidget
         return super().widget_from_django_field(f, default)
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        """At most IMPORT_MAX_ROWS rows, else nothing is read; the rows' purges are made once,
+        after the import commits, and not at all on a dry run or a refused file."""
+        if self.limit_rows and len(dataset) > settings.IMPORT_MAX_ROWS:
+            result = self.get_result_class()()
+            result.append_base_error(
+                Error(
+                    ValidationError(
+                        f"This file has {len(dataset):,} rows; one import takes at most "
+                        f"{settings.IMPORT_MAX_ROWS:,} here. Split it, or import it with "
+                        "`manage.py import_catalogue`, which takes any size outside a request."
+                    )
+                )
+            )
+            return result
+        with collected() as keys:
+            result = super().import_data(dataset, dry_run=dry_run, **kwargs)
+        if not dry_run and not result.has_errors() and not result.has_validation_errors():
+            purge(keys)
+        return result
 
     def before_import(self, dataset, **kwargs) -> None:
         self._rows_by_key = {}

@@ -18,6 +18,7 @@ from import_export.formats.base_formats import JSON
 from import_export.resources import ModelResource
 from import_export.results import Result, RowResult
 
+from core.purge import collected, purge
 from core.resources import CatalogueResource, SpreadsheetCSV
 from tools.resources import ToolResource
 from verdicts.resources import ReviewResource
@@ -151,9 +152,10 @@ def import_catalogue(*, paths: list[Path], dry_run: bool = False) -> list[FileIm
         files.append((RESOURCES.index(resource_class), path, dataset, resource_class, lines))
     files.sort(key=lambda item: item[0])
     imported = []
-    with transaction.atomic():
+    with collected() as keys, transaction.atomic():
         for _, path, dataset, resource_class, lines in files:
             resource = resource_class()
+            resource.limit_rows = False  # outside a request: any size
             result = resource.import_data(
                 dataset,
                 dry_run=False,
@@ -162,6 +164,9 @@ def import_catalogue(*, paths: list[Path], dry_run: bool = False) -> list[FileIm
                 retain_instance_in_row_result=True,
             )
             imported.append(FileImport(path, resource, result, lines))
-        if dry_run or any(file.errors() for file in imported):
+        kept = not dry_run and not any(file.errors() for file in imported)
+        if not kept:
             transaction.set_rollback(True)
+    if kept:
+        purge(keys)  # once, after the commit: nothing for a dry run or a refused file
     return imported

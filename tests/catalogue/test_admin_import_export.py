@@ -220,3 +220,54 @@ def test_a_csv_export_runs_no_formula_and_imports_back_unchanged(signed_in, refe
     assert first.context["result"].totals["skip"] == 2
     assert confirm(editor, "tools_tool", first).status_code == 302
     assert snapshot() == before
+
+
+@pytest.fixture
+def purges_made(monkeypatch):
+    """Every purge made (`core.purge.purge` past its gathering): the keys of each, in order."""
+    from core import purge as purging
+
+    made = []
+    real = purging.pages.bump
+
+    def bump(names, *, editorial=True):
+        if editorial and names:
+            made.append(sorted(names))
+        return real(names, editorial=editorial)
+
+    monkeypatch.setattr(purging.pages, "bump", bump)
+    return made
+
+
+def test_a_file_over_the_row_cap_is_refused_whole_with_a_clear_message(
+    signed_in, reference_pair, settings, purges_made
+):
+    settings.IMPORT_MAX_ROWS = 5
+    editor = signed_in("Editors")
+    before = snapshot()
+    rows = [tool_row(f"tool-{n}", "developer-tools") for n in range(6)]
+    first = upload(editor, "tools_tool", "tools.csv", as_csv(TOOL_HEADER, *rows))
+    assert first.status_code == 200 and "confirm_form" not in first.context
+    assert "This file has 6 rows; one import takes at most 5 here." in first.content.decode()
+    assert snapshot() == before and purges_made == []
+    # At the cap, it is read as usual.
+    first = upload(editor, "tools_tool", "tools.csv", as_csv(TOOL_HEADER, *rows[:5]))
+    assert first.context["result"].totals["new"] == 5
+
+
+def test_a_dry_run_purges_nothing_and_the_import_purges_once(
+    signed_in, reference_pair, purges_made
+):
+    editor = signed_in("Editors")
+    rows = [tool_row(f"tool-{n}", "developer-tools") for n in range(30)]
+    rows.append(tool_row("mistral-3b", "developer-tools", name="Mistral 3B", tagline="Anew"))
+    first = upload(editor, "tools_tool", "tools.csv", as_csv(TOOL_HEADER, *rows))
+    assert first.context["result"].totals["new"] == 30
+    assert purges_made == []  # the preview changed nothing: nothing to purge
+    assert confirm(editor, "tools_tool", first).status_code == 302
+    assert Tool.objects.filter(slug__startswith="tool-").count() == 30
+    # One purge of everything the rows touched, after the commit (each row used to make its
+    # own, before the commit and after it).
+    mistral = Tool.objects.get(slug="mistral-3b")
+    assert len(purges_made) == 1
+    assert f"tool-{mistral.pk}" in purges_made[0] and "tools" in purges_made[0]

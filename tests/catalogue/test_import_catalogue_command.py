@@ -248,3 +248,26 @@ def test_an_import_is_recorded_in_the_revision_history(write_csv, panel, coding)
     latest = tool.history.first()
     assert (latest.history_type, latest.tagline) == ("~", "Pair programming in your terminal")
     assert latest.diff_against(latest.prev_record).changed_fields == ["tagline"]
+
+
+def test_the_command_takes_any_size_purges_once_and_not_on_a_dry_run(
+    write_csv, coding, settings, monkeypatch
+):
+    from core import purge as purging
+
+    made = []
+    real = purging.pages.bump
+    monkeypatch.setattr(
+        purging.pages,
+        "bump",
+        lambda names, *, editorial=True: (
+            (editorial and names and made.append(names)) or real(names, editorial=editorial)
+        ),
+    )
+    settings.IMPORT_MAX_ROWS = 3  # the admin's cap: the command is outside any request
+    path = write_csv("tools.csv", TOOL_HEADER, *[tool_row(f"t-{n}", "coding") for n in range(8)])
+    run(path, "--dry-run")
+    assert made == [] and not Tool.objects.exists()
+    run(path)
+    assert Tool.objects.count() == 8
+    assert len(made) == 1 and "tools" in made[0]
