@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Count, F, Q, Value, When, Window
 from django.db.models.functions import Abs, NullIf, RowNumber
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -670,8 +670,6 @@ def model_finder(request: HttpRequest) -> Page:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if request.path.startswith("/api/"):  # the API answers in JSON, its 404s included
-        return JsonResponse({"detail": "Nothing is at this address: see /api/."}, status=404)
     # "/tools/gpt-5.5/" never reaches the tool view (a slug has no dots): the tool meant.
     if (found := re.fullmatch(r"/tools/([^/]{1,100})/?", request.path)) and (
         current := resolve_slugs([normal_slug(found.group(1))])
