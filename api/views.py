@@ -19,7 +19,9 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from django.utils.http import parse_etags, quote_etag
+from django_ratelimit.core import get_usage
 from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.throttling import BaseThrottle
 from pydantic import StringConstraints
 
 from api.schemas import (
@@ -48,6 +50,28 @@ SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Reference = Annotated[str, StringConstraints(pattern=SLUG, max_length=80)]
 
 
+class PerAddress(BaseThrottle):
+    """The API's limit per address (settings.RATE_LIMITS["api"], the address as
+    core/clientip.py reads it), counted by django-ratelimit like the site's other limits. The
+    usage is kept on the request for the RateLimit-* headers (`cacheable`). A read stays open
+    when the counters cannot be reached."""
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        try:
+            usage = get_usage(
+                request,
+                group="api:ip",
+                key="ip",
+                rate=settings.RATE_LIMITS["api"]["ip"],
+                increment=True,
+            )
+        except Exception:
+            logger.warning("rate limit store unavailable: the API answers unlimited")
+            return True
+        request.api_usage = usage
+        return not usage["should_limit"]
+
+
 class PublicAPI(NinjaAPI):
     def create_response(self, request, data, *, status=None, temporal_response=None):
         response = super().create_response(
@@ -74,7 +98,17 @@ def cacheable(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     response["Surrogate-Key"] = names
     response["Cache-Tag"] = ",".join(names.split())
     response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Expose-Headers"] = "ETag"
+    exposed = ["ETag"]
+    if usage := getattr(request, "api_usage", None):
+        # This address's window (shared caches drop these from what they keep: the VCL).
+        response["RateLimit-Limit"] = str(usage["limit"])
+        response["RateLimit-Remaining"] = str(max(0, usage["limit"] - usage["count"]))
+        response["RateLimit-Reset"] = str(max(1, usage["time_left"]))
+        exposed += ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"]
+        if response.status_code == 429:
+            response["Retry-After"] = response["RateLimit-Reset"]
+            response["Cache-Control"] = "no-store"  # this address's answer, nobody else's
+    response["Access-Control-Expose-Headers"] = ", ".join(exposed)
     return response
 
 
@@ -87,6 +121,7 @@ api = PublicAPI(
         "Terms and examples: /api/."
     ),
     urls_namespace="api",
+    throttle=[PerAddress()],
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -189,7 +224,7 @@ def kept(view):
 
 @api.get(
     "/tools",
-    response={200: ToolPage, 400: Problem, 422: Invalid},
+    response={200: ToolPage, 400: Problem, 422: Invalid, 429: Problem},
     summary="Published tools and models, oldest first, a page at a time",
     tags=["tools"],
 )
@@ -222,7 +257,7 @@ def tools(request: HttpRequest, filters: Query[ToolFilters]):
 
 @api.get(
     "/tools/{path:tool}",
-    response={200: ToolOut, 400: Problem, 404: Problem},
+    response={200: ToolOut, 400: Problem, 404: Problem, 429: Problem},
     summary="One published tool or model, by id or slug (former slugs still work)",
     tags=["tools"],
 )
@@ -245,7 +280,14 @@ class CompareQuery(Schema):
 
 @api.get(
     "/compare",
-    response={200: Comparison, 400: Problem, 404: Problem, 409: Problem, 422: Invalid},
+    response={
+        200: Comparison,
+        400: Problem,
+        404: Problem,
+        409: Problem,
+        422: Invalid,
+        429: Problem,
+    },
     summary="A comparison of two to four tools: the compare page's pick and figures",
     tags=["compare"],
 )
@@ -289,7 +331,11 @@ def compare(request: HttpRequest, tools: Query[CompareQuery]):
     }
 
 
-@api.get("/categories", response={200: list[CategoryOut], 400: Problem}, tags=["catalogue"])
+@api.get(
+    "/categories",
+    response={200: list[CategoryOut], 400: Problem, 429: Problem},
+    tags=["catalogue"],
+)
 def categories(request: HttpRequest):
     """Every category with its number of published tools."""
     request.api_keys = [keys.TOOLS]
@@ -297,7 +343,11 @@ def categories(request: HttpRequest):
     return Category.objects.annotate(published=published).order_by("order", "name")
 
 
-@api.get("/critics", response={200: list[CriticOut], 400: Problem}, tags=["catalogue"])
+@api.get(
+    "/critics",
+    response={200: list[CriticOut], 400: Problem, 429: Problem},
+    tags=["catalogue"],
+)
 def critics(request: HttpRequest):
     """The panel's critics: each scores a tool out of 100 with a ship or skip verdict."""
     request.api_keys = [keys.PANEL]

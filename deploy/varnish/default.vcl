@@ -232,7 +232,9 @@ sub vcl_backend_response {
         return (deliver);
     }
 
-    if (beresp.status >= 500) {
+    # A 429 is one address's answer (the API's limit): like an error, never stored and never a
+    # hit-for-miss marker, which would send everyone's requests for it to the app.
+    if (beresp.status >= 500 || beresp.status == 429) {
         if (bereq.is_bgfetch || bereq.http.X-Cache-Refresh) {
             # Keep serving the stale copy instead (stale-if-error).
             return (abandon);
@@ -257,6 +259,11 @@ sub vcl_backend_response {
         set beresp.uncacheable = true;
         return (deliver);
     }
+
+    # Stored for everyone: not the one address's count the app told the client that fetched it.
+    unset beresp.http.RateLimit-Limit;
+    unset beresp.http.RateLimit-Remaining;
+    unset beresp.http.RateLimit-Reset;
 
     # Varnish set beresp.ttl from s-maxage (else max-age) and beresp.grace from
     # stale-while-revalidate (else the default_grace parameter). Remember the latter, then

@@ -269,3 +269,40 @@ def test_a_list_is_kept_and_an_editors_change_shows_in_it_at_once(
     tool.save()
     listed = {tool["slug"] for tool in Client().get(f"{API}/tools").json()["items"]}
     assert tool.slug not in listed
+
+
+@pytest.fixture
+def tight_api_limit(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api": {"ip": "3/h"}}
+
+
+@pytest.mark.parametrize("path", ["/tools", "/tools/lab-fast", "/critics"])
+def test_each_address_has_a_limit_said_in_headers_then_a_429(catalogue, tight_api_limit, path):
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    remaining = []
+    for _ in range(3):
+        response = client.get(API + path)
+        assert response.status_code == 200
+        assert response["RateLimit-Limit"] == "3"
+        remaining.append(response["RateLimit-Remaining"])
+        assert 0 < int(response["RateLimit-Reset"]) <= 3600
+    assert remaining == ["2", "1", "0"]
+    refused = client.get(API + path)
+    assert refused.status_code == 429
+    assert refused.json() == {"detail": "Too many requests."}
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert refused["Cache-Control"] == "no-store"
+    assert "Retry-After" in refused["Access-Control-Expose-Headers"]
+    # Another address is counted on its own; a forged forwarded address is not another.
+    assert Client(REMOTE_ADDR="198.51.100.8").get(API + path).status_code == 200
+    forged = Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert forged.get(API + path).status_code == 429
+
+
+def test_the_api_stays_open_when_its_counters_cannot_be_reached(catalogue, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr("api.views.get_usage", broken)
+    response = Client().get(f"{API}/tools/lab-fast")
+    assert response.status_code == 200 and "RateLimit-Limit" not in response

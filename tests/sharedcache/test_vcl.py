@@ -550,3 +550,27 @@ def test_a_range_on_a_passed_request_gets_the_whole_answer(stub_backend, varnish
     answer = varnish_for_stub.request("GET", "/tools/a/", {"Range": ranges, "Cookie": "visitor=1"})
     assert (answer.status, answer.text) == (200, "whole page")
     assert "Range" not in stub_backend.requests_for("/tools/a/")[0].headers
+
+
+def test_one_addresss_rate_limit_is_never_kept_for_others(stub_backend, varnish_for_stub):
+    headers = {
+        "Cache-Control": PUBLIC,
+        "Content-Type": "application/json",
+        "RateLimit-Limit": "120",
+        "RateLimit-Remaining": "7",
+        "RateLimit-Reset": "30",
+    }
+    stub_backend.answer("/api/v1/tools", headers=headers, body="[]")
+    first = varnish_for_stub.get("/api/v1/tools")
+    second = varnish_for_stub.get("/api/v1/tools")
+    assert (second.status, second.cache) == (200, "HIT")
+    for answer in (first, second):
+        assert not any(name.lower().startswith("ratelimit") for name in answer.headers)
+    # A 429 is that address's answer: not stored, and the next request goes to the app.
+    refused = {"Cache-Control": "no-store", "Retry-After": "30", "Content-Type": "application/json"}
+    stub_backend.answer("/api/v1/critics", 429, refused, '{"detail": "Too many requests."}')
+    assert varnish_for_stub.get("/api/v1/critics").status == 429
+    public_page(stub_backend, "/api/v1/critics", "[]")
+    answer = varnish_for_stub.get("/api/v1/critics")
+    assert (answer.status, answer.cache) == (200, "MISS")
+    assert varnish_for_stub.get("/api/v1/critics").cache == "HIT"
