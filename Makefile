@@ -54,6 +54,8 @@ test: lint
 
 createsuperuser: migrate
 	$(BIN)/python manage.py createsuperuser
+	@echo "Open this link signed in as that user to set up their second factor:"
+	@$(BIN)/python manage.py shell -c 'from django.contrib.auth.models import User; from core.admin_site import enrolment_link; print(enrolment_link(User.objects.filter(is_superuser=True).latest("date_joined")))'
 
 # The production configuration on this machine: DEBUG off, gunicorn, hashed static files.
 serve: migrate

@@ -521,7 +521,9 @@ AXES_LOCKOUT_TEMPLATE = "admin_locked_out.html"
 # A second factor (TOTP, with single-use recovery codes) for the admin (core/admin_site.py):
 # always required of superusers; required of other staff (editors) when this is on, else
 # offered to them with a prompt on every admin page.
-STAFF_2FA_REQUIRED = envbool("STAFF_2FA_REQUIRED", "false")
+STAFF_2FA_REQUIRED = envbool("STAFF_2FA_REQUIRED", "false" if DEBUG else "true")
+# How long an enrolment link (manage.py enrolment_link) may be used, once.
+STAFF_ENROLMENT_HOURS = envint("STAFF_ENROLMENT_HOURS", 72)
 OTP_TOTP_ISSUER = "Shiplist"
 # The admin lists staff's devices (a superuser removes a lost one there) without their keys.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

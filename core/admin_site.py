@@ -4,12 +4,14 @@ limit on sign-in attempts, counted before a password or code is checked.
 Who needs the second factor (a TOTP app; ten single-use recovery codes as the fallback):
 
 - a superuser, always: without one, every admin page leads to setting one up;
-- other staff (editors) once STAFF_2FA_REQUIRED is on; until then they may use the admin
-  without one and see a prompt to set one up on every page;
+- other staff (editors) too while STAFF_2FA_REQUIRED is on (the default in production); with
+  it off they may use the admin without one and see a prompt to set one up on every page;
 - anyone who has set one up: it is asked for after the password at every sign-in.
 
 Django's own admin views check `has_permission`, which says no until the second factor is
-given; the sign-in page then sends the visitor on to the second factor page.
+given; the sign-in page then sends the visitor on to the second factor page. Setting one up
+needs an enrolment link (`enrolment_link`) handed over out of band: a password alone never
+shows the key, so whoever signs in first cannot claim the account.
 """
 
 from __future__ import annotations
@@ -28,13 +30,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.signals import user_login_failed
+from django.core.signing import BadSignature, TimestampSigner
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -274,10 +277,12 @@ def second_factor_page(site: ShiplistAdminSite, request: HttpRequest) -> HttpRes
         return site._render(
             request, "admin/second_factor.html", context, status=400 if context["error"] else 200
         )
-    # Setting one up: an unconfirmed TOTP device until a code from it is given.
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    # Setting one up: only through an enrolment link given out of band (`enrolment_link`), so
+    # whoever signs in first with a leaked password never sees the key.
+    device = enrolment_device(request)
     if device is None:
-        device = TOTPDevice.objects.create(user=user, confirmed=False, name="Authenticator app")
+        context.update(title="Set up a second factor", needs_link=True, required=True)
+        return site._render(request, "admin/second_factor.html", context, status=403)
     if request.method == "POST":
         if refusal := rate_refusal(request):
             return refusal
@@ -304,6 +309,34 @@ def second_factor_page(site: ShiplistAdminSite, request: HttpRequest) -> HttpRes
     return site._render(
         request, "admin/second_factor.html", context, status=400 if context["error"] else 200
     )
+
+
+ENROLMENT_SALT = "core.admin_site.enrolment"
+
+
+def enrolment_link(user) -> str:
+    """The one address where `user` can set up their authenticator app: a new unconfirmed
+    device (any earlier one, and its link, stop working) and a signed token naming it. It works
+    once (the device is then confirmed) and for STAFF_ENROLMENT_HOURS, for this user signed
+    in. `manage.py enrolment_link USERNAME` prints it, to be handed over out of band."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, confirmed=False, name="Authenticator app")
+    token = TimestampSigner(salt=ENROLMENT_SALT).sign_object([user.pk, device.pk])
+    return settings.SITE_URL + reverse("admin:second_factor") + "?" + urlencode({"enrol": token})
+
+
+def enrolment_device(request: HttpRequest) -> TOTPDevice | None:
+    """The device the request's enrolment link names, if it is this user's, unused and fresh."""
+    token = request.GET.get("enrol", "")
+    try:
+        user_pk, device_pk = TimestampSigner(salt=ENROLMENT_SALT).unsign_object(
+            token, max_age=settings.STAFF_ENROLMENT_HOURS * 3600
+        )
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if user_pk != request.user.pk:
+        return None
+    return TOTPDevice.objects.filter(pk=device_pk, user=request.user, confirmed=False).first()
 
 
 def recovery_codes_page(site: ShiplistAdminSite, request: HttpRequest) -> HttpResponse:

@@ -78,3 +78,17 @@ def purges_carry_a_secret(app_configs, **kwargs) -> list[checks.CheckMessage]:
         if params.get("BACKEND", "").endswith("VarnishBackend")
         and len(params.get("SECRET", "")) < 32
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def staff_need_a_second_factor(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    if settings.STAFF_2FA_REQUIRED:
+        return []
+    return [
+        checks.Warning(
+            "STAFF_2FA_REQUIRED is off: editors, moderators and newsletter staff reach the "
+            "admin (imports, exports, drafts, votes) with a password alone.",
+            hint="Remove STAFF_2FA_REQUIRED=false from the environment.",
+            id="core.W006",
+        )
+    ]

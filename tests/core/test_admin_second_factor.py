@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -47,6 +48,13 @@ def enrolled(superuser):
     return device, replace_recovery_codes(superuser)
 
 
+def enrol_path(user) -> str:
+    """The path of a fresh enrolment link, as `manage.py enrolment_link` prints it."""
+    from core.admin_site import enrolment_link
+
+    return enrolment_link(user).removeprefix(settings.SITE_URL)
+
+
 def test_a_superuser_without_a_second_factor_cannot_reach_admin_pages(client, superuser):
     response = sign_in(client)
     assert response.redirect_chain[-1][0].startswith(SECOND_FACTOR)
@@ -61,17 +69,18 @@ def test_a_superuser_without_a_second_factor_cannot_reach_admin_pages(client, su
 
 def test_a_superuser_sets_up_an_app_and_gets_recovery_codes(client, superuser):
     sign_in(client)
-    page = client.get(SECOND_FACTOR).content.decode()
+    link = enrol_path(superuser)
+    page = client.get(link).content.decode()
     device = TOTPDevice.objects.get(user=superuser, confirmed=False)
     assert "<svg" in page  # the QR code, drawn here
     secret = device.config_url.split("secret=")[1].split("&")[0]
     assert secret[:4] + " " + secret[4:8] in page  # the key, as text
-    assert client.post(SECOND_FACTOR, {"code": "000000"}).status_code == 400
+    assert client.post(link, {"code": "000000"}).status_code == 400
     assert client.get(TOOLS).status_code == 302  # not on yet
 
     device.refresh_from_db()
     device.throttle_reset()  # a wrong code makes the next one wait a second
-    response = client.post(SECOND_FACTOR, {"code": token(device), "next": TOOLS})
+    response = client.post(link, {"code": token(device), "next": TOOLS})
     assert response.status_code == 303
     codes_page = client.get(response.url)
     codes = list(StaticToken.objects.filter(device__user=superuser).values_list("token", flat=True))
@@ -264,3 +273,65 @@ def test_drafts_preview_needs_the_second_factor_too(client, superuser, verified_
     response = client.get(preview)
     assert response.status_code == 200
     assert "Drafty" in response.content.decode()
+
+
+# --- Enrolment needs a link given out of band ---------------------------------------------------
+
+
+def shows_a_key(page: str) -> bool:
+    return "second-factor-qr" in page or "enter this key by hand" in page
+
+
+def test_a_password_alone_never_shows_the_key_or_turns_anything_on(client, superuser):
+    """The attack: someone with the leaked password signs in before the owner enrolled."""
+    sign_in(client)
+    page = client.get(SECOND_FACTOR)
+    assert page.status_code == 403 and not shows_a_key(page.content.decode())
+    assert "enrolment link" in page.content.decode()
+    for code in ("000000", "123456"):
+        assert client.post(SECOND_FACTOR, {"code": code}).status_code == 403
+    for made_up in ("x", "1:2", enrol_path(superuser).split("enrol=")[1] + "x"):
+        page = client.get(SECOND_FACTOR, {"enrol": made_up})
+        assert page.status_code == 403 and not shows_a_key(page.content.decode())
+    assert not TOTPDevice.objects.filter(user=superuser, confirmed=True).exists()
+    assert client.get(TOOLS).status_code == 302
+
+
+def test_a_link_is_the_owners_works_once_and_a_new_one_replaces_it(client, superuser):
+    other = User.objects.create_superuser("other", "other@example.com", PASSWORD)
+    first = enrol_path(superuser)
+    second = enrol_path(superuser)  # the first is void now
+    sign_in(client)
+    assert client.get(first).status_code == 403
+    assert client.get(enrol_path(other)).status_code == 403  # someone else's link
+    device = TOTPDevice.objects.get(user=superuser, confirmed=False)
+    assert shows_a_key(client.get(second).content.decode())
+    assert client.post(second, {"code": token(device)}).status_code == 303
+    # Used: signed out and in again, the account asks for a code; the link shows nothing.
+    client.post(reverse("admin:logout"))
+    sign_in(client)
+    page = client.get(second)
+    assert not shows_a_key(page.content.decode())
+    assert TOTPDevice.objects.filter(user=superuser).count() == 1
+
+
+def test_a_link_expires(client, superuser, settings):
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)):
+        link = enrol_path(superuser)
+    with time_machine.travel(datetime.datetime(2026, 12, 4, 10, 0, tzinfo=datetime.UTC)):
+        sign_in(client)
+        assert client.get(link).status_code == 403  # 73 hours later
+
+
+def test_the_command_prints_a_link_for_staff_only(superuser, editor):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("enrolment_link", "root", stdout=out, stderr=io.StringIO())
+    assert out.getvalue().startswith(settings.SITE_URL + SECOND_FACTOR + "?enrol=")
+    User.objects.create_user("reader", password=PASSWORD)
+    for name in ("reader", "nobody"):
+        with pytest.raises(CommandError, match="No active staff account"):
+            call_command("enrolment_link", name, stdout=io.StringIO(), stderr=io.StringIO())

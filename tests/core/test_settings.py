@@ -106,3 +106,24 @@ def test_check_deploy_warns_when_rate_limits_share_the_evicting_cache():
         **production,
     )
     assert apart.returncode == 0, apart.stdout + apart.stderr
+
+
+def test_production_requires_every_staff_members_second_factor_unless_told_not_to():
+    production = {
+        "DEBUG": "false",
+        "SECRET_KEY": "a-long-random-production-secret-" + "x9Q#k2" * 10,
+        "ALLOWED_HOSTS": "compare.example.com",
+        "SITE_URL": "https://compare.example.com",
+    }
+    shown = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.STAFF_2FA_REQUIRED)",
+        **production,
+    )
+    assert shown.stdout.splitlines()[-1] == "True", shown.stderr
+    off = manage(
+        "check", "--deploy", "--fail-level", "WARNING", STAFF_2FA_REQUIRED="false", **production
+    )
+    assert off.returncode != 0
+    assert "core.W006" in off.stdout + off.stderr
