@@ -310,6 +310,8 @@ RATE_LIMITS = {
     # The beacon a compare page sends once loaded (tools/popularity.py): each counted view is
     # a database write, so one address counts at most this many.
     "view": {"ip": os.environ.get("RATE_LIMIT_VIEW_IP", "300/h"), "visitor": "300/h"},
+    # Searches and suggestions (never cached): a flood from one address fails fast with 429.
+    "search": {"ip": os.environ.get("RATE_LIMIT_SEARCH_IP", "60/m")},
     # The public API's answers that reach the app (shared caches answer the rest).
     "api": {"ip": os.environ.get("RATE_LIMIT_API_IP", "120/m")},
     # Admin sign-in attempts (passwords and second-factor codes) per address, counted before

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +56,22 @@ def check_allowance(request: HttpRequest, *, group: str, rate: str, message: str
         logger.exception("rate limit store unavailable; refusing %s", group)
         return Refusal(503, "We can't record that right now. Please try again in a minute.")
     return Refusal(429, message) if limited else None
+
+
+def read_limit(request: HttpRequest, scope: str) -> int | None:
+    """Count a read (a search, the API) against its address's limit in RATE_LIMITS[scope]:
+    the seconds to wait when it is over, else None. Reads stay open when the counters cannot
+    be reached: refusing every search would be worse than counting none for a while."""
+    try:
+        usage = get_usage(
+            request,
+            group=f"{scope}:ip",
+            key="ip",
+            rate=settings.RATE_LIMITS[scope]["ip"],
+            increment=True,
+        )
+    except Exception:
+        logger.warning("rate limit store unavailable; %s unlimited", scope)
+        return None
+    request.read_usage = usage
+    return max(1, usage["time_left"]) if usage["should_limit"] else None

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from core import keys
 from core.pages import ALL_PARAMS, Page, public_page
 from core.publishing import live_q
-from core.ratelimit import check_rate
+from core.ratelimit import check_rate, read_limit
 from core.views import not_found as core_not_found
 from modelspecs.costs import CostForm, active_uses, compact_tokens, estimate_costs
 from modelspecs.formats import tokens
@@ -726,10 +726,23 @@ def likely_comparisons(parts: list[str]) -> list[list[Tool]]:
     return offers[:4]
 
 
+def too_many_searches(request: HttpRequest, template: str, wait: int) -> HttpResponse:
+    """A 429 that says how long to wait: searches are counted per address (RATE_LIMITS), so
+    one client's flood cannot take the workers every other reader needs."""
+    error = f"That is a lot of searches in a short time: try again in {wait} seconds."
+    context = {"query": "", "results": [], "error": error}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(wait)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_safe
 @vary_on_headers("HX-Request")
 def suggest(request: HttpRequest) -> HttpResponse:
     """As-you-type suggestions for the header search box (an htmx fragment)."""
+    if wait := read_limit(request, "search"):
+        return too_many_searches(request, "tools/search.html#suggestions", wait)
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     tools, fixed = find_tools(query, 6) if query else ([], "")
     compared = Catalogue.load().versus(query) if VERSUS.search(query) else None
@@ -747,6 +760,8 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
+    if wait := read_limit(request, "search"):
+        return too_many_searches(request, "tools/search.html", wait)
     query = request.GET.get("q", "").strip()
     context: dict = {"query": query[:MAX_QUERY_LENGTH], "results": [], "error": ""}
     status = 200

@@ -17,6 +17,14 @@ from tests.tools.test_search import result_names
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _searches_unlimited(settings):
+    """Hundreds of searches from one test client: the per-address limit is tested on its own
+    (tests/tools/test_search_limits.py)."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": {"ip": "1000000/m"}}
+
+
 DEMO_MODELS = [
     "openai/gpt-5.5",
     "openai/gpt-5.4-mini",
