@@ -46,6 +46,9 @@ from verdicts.models import Reviewer
 logger = logging.getLogger(__name__)
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# What any operation may answer besides its own: input no browser sends (core/middleware.py),
+# and this address's limit (`PerAddress`).
+REFUSALS = {400: Problem, 429: Problem}
 # A tool as the API names it: its id, or its slug (or one it had before).
 Reference = Annotated[str, StringConstraints(pattern=SLUG, max_length=80)]
 
@@ -224,7 +227,7 @@ def kept(view):
 
 @api.get(
     "/tools",
-    response={200: ToolPage, 400: Problem, 422: Invalid, 429: Problem},
+    response={200: ToolPage, 422: Invalid, **REFUSALS},
     summary="Published tools and models, oldest first, a page at a time",
     tags=["tools"],
 )
@@ -257,7 +260,7 @@ def tools(request: HttpRequest, filters: Query[ToolFilters]):
 
 @api.get(
     "/tools/{path:tool}",
-    response={200: ToolOut, 400: Problem, 404: Problem, 429: Problem},
+    response={200: ToolOut, 404: Problem, **REFUSALS},
     summary="One published tool or model, by id or slug (former slugs still work)",
     tags=["tools"],
 )
@@ -280,14 +283,7 @@ class CompareQuery(Schema):
 
 @api.get(
     "/compare",
-    response={
-        200: Comparison,
-        400: Problem,
-        404: Problem,
-        409: Problem,
-        422: Invalid,
-        429: Problem,
-    },
+    response={200: Comparison, 404: Problem, 409: Problem, 422: Invalid, **REFUSALS},
     summary="A comparison of two to four tools: the compare page's pick and figures",
     tags=["compare"],
 )
@@ -333,7 +329,7 @@ def compare(request: HttpRequest, tools: Query[CompareQuery]):
 
 @api.get(
     "/categories",
-    response={200: list[CategoryOut], 400: Problem, 429: Problem},
+    response={200: list[CategoryOut], **REFUSALS},
     tags=["catalogue"],
 )
 def categories(request: HttpRequest):
@@ -345,7 +341,7 @@ def categories(request: HttpRequest):
 
 @api.get(
     "/critics",
-    response={200: list[CriticOut], 400: Problem, 429: Problem},
+    response={200: list[CriticOut], **REFUSALS},
     tags=["catalogue"],
 )
 def critics(request: HttpRequest):

@@ -7,6 +7,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# A production environment that passes every deploy check.
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-" + "x9Q#k2" * 10,
+    "ALLOWED_HOSTS": "compare.example.com",
+    "SITE_URL": "https://compare.example.com",
+}
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -87,13 +94,7 @@ def test_check_deploy_warns_when_site_url_is_not_the_public_https_address():
 
 
 def test_check_deploy_warns_when_rate_limits_share_the_evicting_cache():
-    production = {
-        "DEBUG": "false",
-        "SECRET_KEY": "a-long-random-production-secret-" + "x9Q#k2" * 10,
-        "ALLOWED_HOSTS": "compare.example.com",
-        "SITE_URL": "https://compare.example.com",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
-    }
+    production = {**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"}
     shared = manage("check", "--deploy", "--fail-level", "WARNING", **production)
     assert shared.returncode != 0
     assert "core.W002" in shared.stdout + shared.stderr
@@ -109,12 +110,7 @@ def test_check_deploy_warns_when_rate_limits_share_the_evicting_cache():
 
 
 def test_production_requires_every_staff_members_second_factor_unless_told_not_to():
-    production = {
-        "DEBUG": "false",
-        "SECRET_KEY": "a-long-random-production-secret-" + "x9Q#k2" * 10,
-        "ALLOWED_HOSTS": "compare.example.com",
-        "SITE_URL": "https://compare.example.com",
-    }
+    production = PRODUCTION
     shown = manage(
         "shell",
         "-c",
